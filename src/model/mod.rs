@@ -1,0 +1,217 @@
+//! The resource model: what every adapter produces and every policy reads.
+//!
+//! A policy never sees Terraform; it sees [`Inventory`]. Any field that cannot be
+//! known before apply is [`Known::Unknown`], so rules can tell "not US" from "not
+//! known yet". The same types serialise to the generic inventory document
+//! (`docs/inventory.md`), which is also the input of compiled WebAssembly modules.
+
+mod known;
+
+pub use known::Known;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Version of the generic inventory document this build reads and writes.
+pub const INVENTORY_VERSION: u32 = 1;
+
+/// Everything juris knows about the infrastructure under check.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    /// Always [`INVENTORY_VERSION`] when written by this build.
+    pub version: u32,
+    /// The date exceptions are judged against, when the document fixes one
+    /// (compiled WebAssembly modules read it from here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
+    /// The input files the resources came from, in the order given.
+    #[serde(default)]
+    pub inputs: Vec<InputInfo>,
+    /// Managed resources, in input order; data sources never appear here.
+    pub resources: Vec<Resource>,
+    /// Things the adapter could not resolve but did not need to reject.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// One input file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputInfo {
+    /// The path as given on the command line (`-` for stdin).
+    pub name: String,
+    /// `terraform-plan`, `terraform-state` or `inventory`.
+    pub kind: String,
+    /// The producing tool's version where the input records it (e.g. `terraform_version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_version: Option<String>,
+}
+
+/// One managed resource after the planned change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Full address, e.g. `module.analytics.aws_s3_bucket.raw["logs"]`.
+    pub address: String,
+    /// Resource type, e.g. `aws_s3_bucket`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Resource name within its module, e.g. `raw`.
+    pub name: String,
+    /// `managed`; data sources are not resources and never appear.
+    #[serde(default = "managed")]
+    pub mode: String,
+    /// Planned actions: `create`, `update`, `delete`, `no-op`, `read`. A replace is
+    /// `["delete", "create"]` or `["create", "delete"]`. Empty for state inputs.
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Name of the input file this resource came from (see [`Inventory::inputs`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    pub provider: Provider,
+    pub location: Location,
+    /// Who holds the data: the region's operator if it has one, else the provider's company.
+    pub custody: Custody,
+    /// Tags or labels, merged across provider conventions (`tags_all`, `labels`, default tags).
+    #[serde(default = "known_empty_map")]
+    pub tags: Known<IndexMap<String, Known<String>>>,
+    /// Raw planned attribute values (possibly only the ones the policies read).
+    #[serde(default = "empty_object")]
+    pub attributes: serde_json::Value,
+    /// JSON Pointers (RFC 6901) into `attributes` whose values are unknown until apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_attributes: Vec<String>,
+    /// Where copies of this resource's data go, transitively.
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+}
+
+/// The provider configuration a resource is bound to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    /// Registry source without host, e.g. `hashicorp/aws`.
+    pub source: String,
+    /// Configuration alias (`eu` for `aws.eu`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Provider family used to key catalogs (`aws`, `azure`, `google`, ...), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The company that operates the cloud behind the provider.
+    pub company: Known<String>,
+    /// ISO 3166-1 alpha-2 code of the jurisdiction that company is controlled from.
+    pub jurisdiction: Known<String>,
+}
+
+/// Where a resource's data sits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// Region code as the provider names it, normalised (`eu-central-1`, `westeurope`,
+    /// `US`, `NAM4`). `null` for global resources that have no region.
+    pub region: Known<Option<String>>,
+    /// ISO 3166-1 alpha-2 codes of every country the data may sit in, sorted.
+    pub countries: Known<Vec<String>>,
+    /// The region's operator, where it differs from the provider's company
+    /// (AWS China, Azure China).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Company>,
+    /// How the region was found, in words, for explanations and `juris inventory`.
+    pub derivation: String,
+}
+
+/// A company and the jurisdiction it is controlled from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub jurisdiction: String,
+}
+
+/// Custody of a resource's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Custody {
+    pub company: Known<String>,
+    /// ISO 3166-1 alpha-2 code of the controlling jurisdiction.
+    pub jurisdiction: Known<String>,
+}
+
+/// An edge from a resource to a place its data is copied to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// What copies the data: `s3-replication`, `dynamodb-replica`, `rds-read-replica`,
+    /// `backup-copy`, `gcs-dual-region`, `cloudsql-replica`, `azure-geo-redundancy`,
+    /// `oss-replication`, ...
+    pub kind: String,
+    /// The destination: a resource address when it is in the input, otherwise what the
+    /// attribute names (an ARN, a bucket name, a region).
+    pub target: String,
+    /// True when `target` is the address of a resource in the inventory.
+    #[serde(default)]
+    pub in_inventory: bool,
+    /// The attribute on the source (or on a companion resource) that declares the copy.
+    pub via: String,
+    /// Number of hops from the source (1 = direct).
+    #[serde(default = "one")]
+    pub depth: u32,
+    pub location: Location,
+    pub custody: Custody,
+}
+
+/// A non-fatal problem found while reading an input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Custody {
+    /// Custody of data in a region: the region operator if there is one, else the provider.
+    pub fn of(provider: &Provider, location: &Location) -> Custody {
+        match &location.operator {
+            Some(op) => Custody {
+                company: Known::Known(op.name.clone()),
+                jurisdiction: Known::Known(op.jurisdiction.clone()),
+            },
+            None => Custody {
+                company: provider.company.clone(),
+                jurisdiction: provider.jurisdiction.clone(),
+            },
+        }
+    }
+
+    pub fn unknown() -> Custody {
+        Custody {
+            company: Known::Unknown,
+            jurisdiction: Known::Unknown,
+        }
+    }
+}
+
+impl Location {
+    /// A location that cannot be known at plan time, with the reason.
+    pub fn unknown(derivation: impl Into<String>) -> Location {
+        Location {
+            region: Known::Unknown,
+            countries: Known::Unknown,
+            operator: None,
+            derivation: derivation.into(),
+        }
+    }
+}
+
+fn managed() -> String {
+    "managed".to_owned()
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn known_empty_map() -> Known<IndexMap<String, Known<String>>> {
+    Known::Known(IndexMap::new())
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
