@@ -7,4 +7,14 @@
 
 pub mod adapters;
 pub mod catalog;
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod eval;
+pub mod ir;
 pub mod model;
+pub mod policy;
+pub mod runner;
+pub mod syntax;
+
+pub use policy::PolicySet;

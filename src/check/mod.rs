@@ -1,0 +1,625 @@
+//! The checker: resolves names across packages and imports, types every expression,
+//! validates rule, exception and test metadata, and builds the (unfolded) IR.
+//!
+//! It reports every problem it can find in one run; an erroneous expression gets the
+//! type `any` so one mistake does not cascade into many.
+
+pub mod builtins;
+pub mod err;
+mod expr;
+mod meta;
+pub mod types;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostics, SourceMap, Span, did_you_mean};
+use crate::ir::{self, ConstValue, FnId, LabelId};
+use crate::syntax::ast;
+pub use err::CheckError;
+use types::Type;
+
+/// Calls may nest at most this deep, so evaluation never exhausts the stack.
+pub const MAX_CALL_DEPTH: usize = 32;
+
+/// The result of checking: the IR (before folding) and any warnings.
+pub struct Checked {
+    pub program: ir::Program,
+    pub warnings: Diagnostics,
+}
+
+/// Check parsed files together as one policy set.
+pub fn check(files: &[ast::File], sm: &SourceMap) -> Result<Checked, Diagnostics> {
+    let mut c = Checker::new(files, sm);
+    c.index_declarations();
+    c.run();
+    let mut diags = std::mem::take(&mut c.diags);
+    let warnings = diags.take_warnings();
+    if diags.is_empty() {
+        let mut program = c.program;
+        program.labels = c.labels.into_keys().collect();
+        program.regexes = c.regexes.into_keys().collect();
+        Ok(Checked { program, warnings })
+    } else {
+        diags.extend(warnings);
+        Err(diags)
+    }
+}
+
+/// Where a declaration lives.
+#[derive(Clone, Copy, Debug)]
+struct ItemRef {
+    file: usize,
+    item: usize,
+}
+
+#[derive(Clone, Debug)]
+enum ConstState {
+    Pending,
+    InProgress,
+    Done(ConstValue, Type),
+    Failed,
+}
+
+#[derive(Clone, Debug)]
+struct FnSig {
+    name: String,
+    at: ItemRef,
+    params: Vec<Type>,
+    ret: Option<Type>,
+    state: FnState,
+    callees: Vec<(FnId, Span)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FnState {
+    Pending,
+    InProgress,
+    Done,
+}
+
+struct Checker<'a> {
+    files: &'a [ast::File],
+    sm: &'a SourceMap,
+    diags: Diagnostics,
+    /// Package name → declaration name → where.
+    packages: IndexMap<String, IndexMap<String, ItemRef>>,
+    /// Per file: import alias → (package, span, used).
+    imports: Vec<IndexMap<String, (String, Span, bool)>>,
+    fn_ids: HashMap<(usize, usize), FnId>,
+    fns: Vec<FnSig>,
+    consts: HashMap<(usize, usize), ConstState>,
+    /// Declarations being checked, innermost last, for cycle messages.
+    stack: Vec<String>,
+    program: ir::Program,
+    labels: IndexMap<String, ()>,
+    regexes: IndexMap<String, ()>,
+}
+
+/// Per-declaration checking state: the scopes of local bindings.
+struct Ctx {
+    file: usize,
+    scopes: Vec<Binding>,
+    frame: u32,
+    /// Record evidence for sub-expressions (rule clauses and verdicts only).
+    observe: bool,
+    /// The function being checked, if any (for its call list).
+    in_fn: Option<FnId>,
+}
+
+struct Binding {
+    name: String,
+    slot: u32,
+    ty: Type,
+    span: Span,
+    used: bool,
+    /// Only `let` bindings are reported when unused.
+    warn_unused: bool,
+}
+
+impl Ctx {
+    fn new(file: usize, observe: bool, in_fn: Option<FnId>) -> Ctx {
+        Ctx {
+            file,
+            scopes: Vec::new(),
+            frame: 0,
+            observe,
+            in_fn,
+        }
+    }
+
+    fn bind(&mut self, name: &str, ty: Type, span: Span, warn_unused: bool) -> u32 {
+        let slot = self.frame;
+        self.frame += 1;
+        self.scopes.push(Binding {
+            name: name.to_owned(),
+            slot,
+            ty,
+            span,
+            used: false,
+            warn_unused,
+        });
+        slot
+    }
+
+    fn lookup(&mut self, name: &str) -> Option<(u32, Type)> {
+        let b = self.scopes.iter_mut().rev().find(|b| b.name == name)?;
+        b.used = true;
+        Some((b.slot, b.ty.clone()))
+    }
+
+    fn mark(&self) -> usize {
+        self.scopes.len()
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(files: &'a [ast::File], sm: &'a SourceMap) -> Checker<'a> {
+        Checker {
+            files,
+            sm,
+            diags: Diagnostics::new(),
+            packages: IndexMap::new(),
+            imports: Vec::new(),
+            fn_ids: HashMap::new(),
+            fns: Vec::new(),
+            consts: HashMap::new(),
+            stack: Vec::new(),
+            program: ir::Program::default(),
+            labels: IndexMap::new(),
+            regexes: IndexMap::new(),
+        }
+    }
+
+    fn src(&self, span: Span) -> miette::NamedSource<std::sync::Arc<str>> {
+        self.sm.named(span)
+    }
+
+    fn item(&self, r: ItemRef) -> &'a ast::Item {
+        &self.files[r.file].items[r.item]
+    }
+
+    fn package_of(&self, file: usize) -> String {
+        self.files[file].package.dotted()
+    }
+
+    /// Index every declaration by package and name; assign function ids.
+    fn index_declarations(&mut self) {
+        for (fi, file) in self.files.iter().enumerate() {
+            let pkg = file.package.dotted();
+            for (ii, item) in file.items.iter().enumerate() {
+                let name = item.kind.name();
+                let entry = self.packages.entry(pkg.clone()).or_default();
+                if entry.contains_key(&name.name) {
+                    self.diags.push(CheckError::Duplicate {
+                        name: name.name.clone(),
+                        package: pkg.clone(),
+                        src: self.sm.named(name.span),
+                        at: name.span.into(),
+                    });
+                    continue;
+                }
+                entry.insert(name.name.clone(), ItemRef { file: fi, item: ii });
+                match &item.kind {
+                    ast::ItemKind::Fn(f) => {
+                        let id = self.fns.len() as FnId;
+                        self.fn_ids.insert((fi, ii), id);
+                        self.fns.push(FnSig {
+                            name: format!("{pkg}.{}", f.name.name),
+                            at: ItemRef { file: fi, item: ii },
+                            params: Vec::new(),
+                            ret: None,
+                            state: FnState::Pending,
+                            callees: Vec::new(),
+                        });
+                    }
+                    ast::ItemKind::Const(_) => {
+                        self.consts.insert((fi, ii), ConstState::Pending);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Imports, per file.
+        for file in self.files {
+            let mut map: IndexMap<String, (String, Span, bool)> = IndexMap::new();
+            for imp in &file.imports {
+                let target = imp.path.dotted();
+                if !self.packages.contains_key(&target) {
+                    let help = did_you_mean(&target, self.packages.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("known packages: {}", self.package_list())));
+                    self.diags.push(CheckError::UnknownPackage {
+                        name: target.clone(),
+                        src: self.sm.named(imp.path.span),
+                        at: imp.path.span.into(),
+                        help,
+                    });
+                }
+                let bound = imp.bound_name().to_owned();
+                if map.contains_key(&bound) {
+                    self.diags.push(CheckError::DuplicateImport {
+                        name: bound,
+                        src: self.sm.named(imp.span),
+                        at: imp.span.into(),
+                    });
+                    continue;
+                }
+                map.insert(bound, (target, imp.span, false));
+            }
+            self.imports.push(map);
+        }
+        // Function signatures: parameter types and declared return types.
+        for id in 0..self.fns.len() {
+            let at = self.fns[id].at;
+            let ast::ItemKind::Fn(f) = &self.item(at).kind else {
+                continue;
+            };
+            let params = f.params.iter().map(|p| self.resolve_type(&p.ty)).collect();
+            let ret = f.ret.as_ref().map(|t| self.resolve_type(t));
+            self.fns[id].params = params;
+            self.fns[id].ret = ret;
+        }
+    }
+
+    fn package_list(&self) -> String {
+        self.packages
+            .keys()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {
+        let args: Vec<Type> = t.args.iter().map(|a| self.resolve_type(a)).collect();
+        match Type::from_name(&t.name.name, args) {
+            Ok(ty) => ty,
+            Err(msg) => {
+                let help = did_you_mean(&t.name.name, Type::NAMES.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or(Some(msg.clone()));
+                let help = if msg.starts_with("unknown") {
+                    help
+                } else {
+                    Some(msg)
+                };
+                self.diags.push(CheckError::UnknownType {
+                    name: t.name.name.clone(),
+                    src: self.src(t.span),
+                    at: t.span.into(),
+                    help,
+                });
+                Type::Any
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        for fi in 0..self.files.len() {
+            for ii in 0..self.files[fi].items.len() {
+                let r = ItemRef { file: fi, item: ii };
+                match &self.item(r).kind {
+                    ast::ItemKind::Const(_) => {
+                        self.ensure_const(r);
+                    }
+                    ast::ItemKind::Fn(_) => {
+                        if let Some(&id) = self.fn_ids.get(&(fi, ii)) {
+                            self.ensure_fn(id);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.check_call_graph();
+        let mut rule_ids: HashMap<String, Span> = HashMap::new();
+        for fi in 0..self.files.len() {
+            for ii in 0..self.files[fi].items.len() {
+                let item = self.item(ItemRef { file: fi, item: ii });
+                if let ast::ItemKind::Rule(rule) = &item.kind {
+                    self.check_rule(fi, item, rule, &mut rule_ids);
+                }
+            }
+        }
+        for fi in 0..self.files.len() {
+            for ii in 0..self.files[fi].items.len() {
+                let item = self.item(ItemRef { file: fi, item: ii });
+                match &item.kind {
+                    ast::ItemKind::Exception(e) => self.check_exception(fi, e, &rule_ids),
+                    ast::ItemKind::Test(t) => self.check_test(fi, t, &rule_ids),
+                    _ => {}
+                }
+            }
+        }
+        for (fi, imports) in self.imports.iter().enumerate() {
+            let _ = fi;
+            for (name, (_, span, used)) in imports {
+                if !used {
+                    self.diags.push(CheckError::UnusedImport {
+                        name: name.clone(),
+                        src: self.sm.named(*span),
+                        at: (*span).into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Check a constant (once) and return its folded value and type.
+    fn ensure_const(&mut self, r: ItemRef) -> Option<(ConstValue, Type)> {
+        match self.consts.get(&(r.file, r.item)).cloned() {
+            Some(ConstState::Done(v, t)) => return Some((v, t)),
+            Some(ConstState::Failed) | None => return None,
+            Some(ConstState::InProgress) => {
+                let item = self.item(r);
+                let name = item.kind.name();
+                let cycle = self.cycle_text(&name.name);
+                self.diags.push(CheckError::ConstCycle {
+                    name: name.name.clone(),
+                    cycle,
+                    src: self.src(name.span),
+                    at: name.span.into(),
+                });
+                self.consts.insert((r.file, r.item), ConstState::Failed);
+                return None;
+            }
+            Some(ConstState::Pending) => {}
+        }
+        let item = self.item(r);
+        let ast::ItemKind::Const(c) = &item.kind else {
+            return None;
+        };
+        if self.stack.len() >= MAX_CALL_DEPTH {
+            self.too_deep(c.name.span);
+            self.consts.insert((r.file, r.item), ConstState::Failed);
+            return None;
+        }
+        self.consts.insert((r.file, r.item), ConstState::InProgress);
+        self.stack.push(c.name.name.clone());
+        let mut ctx = Ctx::new(r.file, false, None);
+        let errors_before = self.diags.error_count();
+        let value = self.expr(&mut ctx, &c.value);
+        self.stack.pop();
+        let declared = c.ty.as_ref().map(|t| self.resolve_type(t));
+        if let Some(d) = &declared
+            && !value.ty.fits(d)
+        {
+            self.mismatch(&format!("`{d}`"), &value.ty, c.value.span, None);
+        }
+        let folded = ir::lower::fold(value);
+        let state = match folded.as_const() {
+            Some(v) => ConstState::Done(v.clone(), declared.unwrap_or(folded.ty.clone())),
+            None => {
+                if self.diags.error_count() == errors_before {
+                    self.diags.push(CheckError::ConstNotConstant {
+                        name: c.name.name.clone(),
+                        src: self.src(c.value.span),
+                        at: c.value.span.into(),
+                    });
+                }
+                ConstState::Failed
+            }
+        };
+        self.consts.insert((r.file, r.item), state.clone());
+        match state {
+            ConstState::Done(v, t) => Some((v, t)),
+            _ => None,
+        }
+    }
+
+    fn cycle_text(&self, name: &str) -> String {
+        let start = self.stack.iter().position(|n| n == name).unwrap_or(0);
+        let mut parts: Vec<&str> = self.stack[start..].iter().map(String::as_str).collect();
+        parts.push(name);
+        parts.join(" → ")
+    }
+
+    fn too_deep(&mut self, span: Span) {
+        self.diags.push(CheckError::CallChainTooDeep {
+            limit: MAX_CALL_DEPTH,
+            chain: self.stack.join(" → "),
+            src: self.src(span),
+            at: span.into(),
+        });
+    }
+
+    /// Check a function body (once); returns its return type.
+    fn ensure_fn(&mut self, id: FnId) -> Type {
+        let sig = &self.fns[id as usize];
+        match sig.state {
+            FnState::Done => return sig.ret.clone().unwrap_or(Type::Any),
+            // A cycle: reported by the call-graph check; the declared type (if any) serves.
+            FnState::InProgress => return sig.ret.clone().unwrap_or(Type::Any),
+            FnState::Pending => {}
+        }
+        let at = sig.at;
+        let ast::ItemKind::Fn(f) = &self.item(at).kind else {
+            return Type::Any;
+        };
+        if self.stack.len() >= MAX_CALL_DEPTH {
+            self.too_deep(f.name.span);
+            self.fns[id as usize].state = FnState::Done;
+            return Type::Any;
+        }
+        self.fns[id as usize].state = FnState::InProgress;
+        self.stack.push(f.name.name.clone());
+        let mut ctx = Ctx::new(at.file, false, Some(id));
+        let params = self.fns[id as usize].params.clone();
+        for (p, ty) in f.params.iter().zip(&params) {
+            ctx.bind(&p.name.name, ty.clone(), p.name.span, false);
+        }
+        let body = self.block(&mut ctx, &f.body);
+        self.stack.pop();
+        let ret = match self.fns[id as usize].ret.clone() {
+            Some(declared) => {
+                if !body.ty.fits(&declared) {
+                    self.mismatch(
+                        &format!("`{declared}` (the declared return type)"),
+                        &body.ty,
+                        f.body.result.span,
+                        None,
+                    );
+                }
+                declared
+            }
+            None => body.ty.clone(),
+        };
+        let sig = &mut self.fns[id as usize];
+        sig.ret = Some(ret.clone());
+        sig.state = FnState::Done;
+        let name = sig.name.clone();
+        let function = ir::Function {
+            name,
+            params,
+            ret: ret.clone(),
+            frame: ctx.frame,
+            body,
+        };
+        let idx = id as usize;
+        if self.program.functions.len() <= idx {
+            self.program
+                .functions
+                .resize_with(idx + 1, || ir::Function {
+                    name: String::new(),
+                    params: Vec::new(),
+                    ret: Type::Any,
+                    frame: 0,
+                    body: ir::Expr::constant(ConstValue::Null, Type::Null),
+                });
+        }
+        self.program.functions[idx] = function;
+        ret
+    }
+
+    /// Reject recursion and over-long call chains; both would threaten termination
+    /// or the evaluator's stack.
+    fn check_call_graph(&mut self) {
+        let n = self.fns.len();
+        // 0 = unvisited, 1 = on the DFS path, 2 = done; depth[i] = longest chain from i.
+        let mut state = vec![0u8; n];
+        let mut depth = vec![0usize; n];
+        for root in 0..n {
+            if state[root] != 0 {
+                continue;
+            }
+            let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+            state[root] = 1;
+            while let Some(&mut (node, ref mut next)) = path.last_mut() {
+                if let Some(&(callee, span)) = self.fns[node].callees.get(*next) {
+                    *next += 1;
+                    let callee = callee as usize;
+                    match state[callee] {
+                        0 => {
+                            state[callee] = 1;
+                            path.push((callee, 0));
+                        }
+                        1 => {
+                            let start = path.iter().position(|(f, _)| *f == callee).unwrap_or(0);
+                            let mut names: Vec<String> = path[start..]
+                                .iter()
+                                .map(|(f, _)| self.fns[*f].name.clone())
+                                .collect();
+                            names.push(self.fns[callee].name.clone());
+                            self.diags.push(CheckError::Recursion {
+                                cycle: names.join(" → "),
+                                src: self.src(span),
+                                at: span.into(),
+                            });
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    depth[node] = 1 + self.fns[node]
+                        .callees
+                        .iter()
+                        .map(|(c, _)| {
+                            if state[*c as usize] == 2 {
+                                depth[*c as usize]
+                            } else {
+                                0
+                            }
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    path.pop();
+                }
+            }
+        }
+        for (i, d) in depth.iter().enumerate() {
+            if *d > MAX_CALL_DEPTH {
+                let at = self.fns[i].at;
+                let span = self.item(at).kind.name().span;
+                self.diags.push(CheckError::CallChainTooDeep {
+                    limit: MAX_CALL_DEPTH,
+                    chain: format!("{} starts a chain of {d} calls", self.fns[i].name),
+                    src: self.src(span),
+                    at: span.into(),
+                });
+                break;
+            }
+        }
+    }
+
+    fn block(&mut self, ctx: &mut Ctx, b: &ast::Block) -> ir::Expr {
+        let mark = ctx.mark();
+        let mut lets = Vec::new();
+        for l in &b.lets {
+            let value = self.expr(ctx, &l.value);
+            let slot = ctx.bind(&l.name.name, value.ty.clone(), l.name.span, true);
+            lets.push((slot, value));
+        }
+        let mut result = self.expr(ctx, &b.result);
+        self.pop_scope(ctx, mark);
+        for (slot, value) in lets.into_iter().rev() {
+            let ty = result.ty.clone();
+            result = ir::Expr::new(
+                ir::ExprKind::Let(slot, Box::new(value), Box::new(result)),
+                ty,
+            );
+        }
+        result
+    }
+
+    /// Leave scopes down to `mark`, warning about unused `let`s.
+    fn pop_scope(&mut self, ctx: &mut Ctx, mark: usize) {
+        while ctx.scopes.len() > mark {
+            if let Some(b) = ctx.scopes.pop()
+                && b.warn_unused
+                && !b.used
+                && !b.name.starts_with('_')
+            {
+                self.diags.push(CheckError::UnusedBinding {
+                    name: b.name,
+                    src: self.src(b.span),
+                    at: b.span.into(),
+                });
+            }
+        }
+    }
+
+    fn label(&mut self, span: Span) -> LabelId {
+        let text = collapse_whitespace(self.sm.text(span));
+        let (idx, _) = self.labels.insert_full(text, ());
+        idx as LabelId
+    }
+
+    fn mismatch(&mut self, expected: &str, found: &Type, span: Span, help: Option<String>) {
+        if matches!(found, Type::Any) {
+            return;
+        }
+        self.diags.push(CheckError::TypeMismatch {
+            expected: expected.to_owned(),
+            found: found.to_string(),
+            src: self.src(span),
+            at: span.into(),
+            help,
+        });
+    }
+}
+
+/// Evidence labels are source text on one line.
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

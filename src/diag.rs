@@ -1,0 +1,312 @@
+//! Source files, spans and the collection of diagnostics every stage reports into.
+//!
+//! Each stage defines its own error enum (`syntax::err`, `check::err`, ...); this
+//! module holds what they share: where text came from, and how several diagnostics
+//! travel and render together.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: u32, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(s: Span) -> SourceSpan {
+        SourceSpan::new((s.start as usize).into(), s.len())
+    }
+}
+
+/// One policy source: its display name (a path) and text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(&self.name, self.text.clone()).with_language("juris")
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// All sources of a policy set; a [`Span`]'s `file` indexes into it.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> u32 {
+        self.files.push(file);
+        (self.files.len() - 1) as u32
+    }
+
+    pub fn file(&self, id: u32) -> &SourceFile {
+        &self.files[id as usize]
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// The source text a span covers.
+    pub fn text(&self, span: Span) -> &str {
+        let text = &self.file(span.file).text;
+        text.get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// `path:line:column` of a span's start.
+    pub fn position(&self, span: Span) -> Position {
+        let file = self.file(span.file);
+        let (line, column) = file.line_col(span.start);
+        Position {
+            file: file.name.clone(),
+            line,
+            column,
+        }
+    }
+
+    pub fn named(&self, span: Span) -> NamedSource<Arc<str>> {
+        self.file(span.file).named()
+    }
+}
+
+/// A human position in a source file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Several diagnostics from one run, errors and warnings together, in the order found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<miette::Report>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, d: impl Diagnostic + Send + Sync + 'static) {
+        self.items.push(miette::Report::new(d));
+    }
+
+    pub fn push_report(&mut self, r: miette::Report) {
+        self.items.push(r);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &miette::Report> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .iter()
+            .any(|r| r.severity().unwrap_or(miette::Severity::Error) == miette::Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|r| r.severity().unwrap_or(miette::Severity::Error) == miette::Severity::Error)
+            .count()
+    }
+
+    /// Split off the warnings, keeping the errors.
+    pub fn take_warnings(&mut self) -> Diagnostics {
+        let (warnings, errors): (Vec<_>, Vec<_>) = std::mem::take(&mut self.items)
+            .into_iter()
+            .partition(|r| r.severity() == Some(miette::Severity::Warning));
+        self.items = errors;
+        Diagnostics { items: warnings }
+    }
+
+    /// Render every diagnostic without colour, as tests and logs want them.
+    pub fn render_plain(&self) -> String {
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        let mut out = String::new();
+        for r in &self.items {
+            let _ = handler.render_report(&mut out, r.as_ref());
+        }
+        out
+    }
+
+    /// Render for a terminal (colour when `color` is true).
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut out = String::new();
+        for r in &self.items {
+            let _ = handler.render_report(&mut out, r.as_ref());
+        }
+        out
+    }
+
+    /// The diagnostic codes in order (for tests).
+    pub fn codes(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|r| r.code().map(|c| c.to_string()).unwrap_or_default())
+            .collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, r) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{r}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Suggest the closest of `candidates` to `name`, if one is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c.to_owned())
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["foreign_adversaries", "eea", "gdpr_adequate"];
+        assert_eq!(
+            did_you_mean("foreign_adversary", names).as_deref(),
+            Some("foreign_adversaries")
+        );
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = SourceFile::new("a.juris", "ab\ncdé f");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(8), (2, 5));
+    }
+}

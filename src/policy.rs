@@ -1,0 +1,228 @@
+//! A compiled policy set: the front end of the pipeline (parse → check → lower) and
+//! the standard library embedded in the binary.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostics, SourceFile, SourceMap};
+use crate::eval::Compiled;
+use crate::ir::{Program, RuleMeta};
+use crate::model::Inventory;
+use crate::runner::{self, Report, RunError, RunOptions};
+use crate::syntax;
+
+/// The helper packages every policy may import (`juris.groups`, ...), compiled in.
+const STDLIB: &[(&str, &str)] = &[
+    (
+        "<std>/groups.juris",
+        include_str!("../policies/std/groups.juris"),
+    ),
+    (
+        "<std>/data_types.juris",
+        include_str!("../policies/std/data_types.juris"),
+    ),
+];
+
+/// The shipped residency rules, compiled in and run by default.
+const STANDARD_RULES: &[(&str, &str)] = &[];
+
+/// The standard library sources.
+pub fn stdlib_sources() -> Vec<SourceFile> {
+    STDLIB
+        .iter()
+        .map(|(n, t)| SourceFile::new(*n, *t))
+        .collect()
+}
+
+/// The shipped rules' sources.
+pub fn standard_rule_sources() -> Vec<SourceFile> {
+    STANDARD_RULES
+        .iter()
+        .map(|(n, t)| SourceFile::new(*n, *t))
+        .collect()
+}
+
+/// A checked and lowered set of policies, ready to evaluate many inventories.
+///
+/// ```
+/// use juris::PolicySet;
+/// use juris::diag::SourceFile;
+///
+/// let policy = SourceFile::new("acme.juris", r#"
+///     package acme
+///
+///     rule no_public_buckets {
+///       id: "ACME-001"  severity: high  enforce: hard
+///       for r in resources
+///       where r.type == "aws_s3_bucket"
+///       deny if tag(r, "public") == "true"
+///       message "{r.address} is tagged public"
+///     }
+/// "#);
+/// let set = PolicySet::compile(vec![policy]).expect("policy compiles");
+/// assert_eq!(set.rules()[0].id, "ACME-001");
+/// ```
+pub struct PolicySet {
+    program: Program,
+    compiled: Compiled,
+    sources: SourceMap,
+    warnings: Diagnostics,
+}
+
+impl PolicySet {
+    /// Compile the given files together with the standard library (not the standard
+    /// rules; see [`PolicySet::compile_standard`]).
+    pub fn compile(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
+        let mut all = stdlib_sources();
+        all.extend(files);
+        Self::compile_exact(all)
+    }
+
+    /// Compile the standard library, the shipped rules and the given files.
+    pub fn compile_standard(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
+        let mut all = stdlib_sources();
+        all.extend(standard_rule_sources());
+        all.extend(files);
+        Self::compile_exact(all)
+    }
+
+    /// Compile exactly these files, with nothing added.
+    pub fn compile_exact(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::new();
+        let mut parsed = Vec::new();
+        for f in files {
+            let id = sources.add(f);
+            match syntax::parse_file(id, sources.file(id)) {
+                Ok(ast) => parsed.push(ast),
+                Err(e) => diags.push(e),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let checked = crate::check::check(&parsed, &sources)?;
+        let program = crate::ir::lower::finish(checked.program);
+        let compiled = Compiled::new(&program);
+        Ok(PolicySet {
+            program,
+            compiled,
+            sources,
+            warnings: checked.warnings,
+        })
+    }
+
+    /// Rules in declaration order.
+    pub fn rules(&self) -> Vec<&RuleMeta> {
+        self.program.rules.iter().map(|r| &r.meta).collect()
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// Warnings from checking (unused bindings, unused imports).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// Evaluate every rule over an inventory.
+    pub fn evaluate(
+        &self,
+        inventory: &Inventory,
+        options: &RunOptions,
+    ) -> Result<Report, RunError> {
+        runner::run(&self.program, &self.compiled, inventory, options)
+    }
+}
+
+/// Read policy sources: each path is a `.juris` file or a folder searched
+/// recursively (in sorted order, so results never depend on the file system).
+pub fn read_policy_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>, PolicyPathError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| PolicyPathError::Unreadable {
+            path: p.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            collect_juris(p, &mut found)?;
+            if found.is_empty() {
+                return Err(PolicyPathError::NoPolicies {
+                    path: p.display().to_string(),
+                });
+            }
+            found.sort();
+            for f in found {
+                files.push(read_one(&f)?);
+            }
+        } else {
+            files.push(read_one(p)?);
+        }
+    }
+    Ok(files)
+}
+
+fn collect_juris(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyPathError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| PolicyPathError::Unreadable {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            // Hidden folders (.git) and build output are never policy sources.
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                collect_juris(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "juris") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_one(path: &Path) -> Result<SourceFile, PolicyPathError> {
+    let bytes = std::fs::read(path).map_err(|e| PolicyPathError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    syntax::source_from_bytes(&path.display().to_string(), bytes)
+        .map_err(|e| PolicyPathError::Source(Box::new(e)))
+}
+
+/// Problems finding or reading policy files.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum PolicyPathError {
+    /// A path that cannot be read.
+    #[error("cannot read {path}: {reason}")]
+    #[diagnostic(
+        code(juris::E0001),
+        help("check the path given to --policy (or in juris.toml) exists and is readable")
+    )]
+    Unreadable { path: String, reason: String },
+    /// A folder without any `.juris` file.
+    #[error("no .juris files in {path}")]
+    #[diagnostic(
+        code(juris::E0002),
+        help(
+            "policy files end in `.juris`; point --policy at a file or a folder that contains some"
+        )
+    )]
+    NoPolicies { path: String },
+    /// A policy file that is not text juris can read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(Box<syntax::SyntaxError>),
+}

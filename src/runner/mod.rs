@@ -1,0 +1,338 @@
+//! The runner: evaluates every rule over every resource, applies exceptions, decides
+//! what blocks, and produces the [`Report`] every output format renders.
+//!
+//! The report is the versioned JSON document of `docs/output.md`; compiled
+//! WebAssembly modules produce the same document byte for byte.
+
+mod err;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+pub use err::RunError;
+
+use crate::eval::glob;
+use crate::eval::{Compiled, Evaluator, Explanation, Outcome};
+use crate::ir::{Enforcement, Exception, Program, RuleMeta, Severity};
+use crate::model::Inventory;
+
+/// Version of the report document.
+pub const REPORT_VERSION: u32 = 1;
+
+/// Exceptions may not be granted for longer than this.
+pub const MAX_EXCEPTION_DAYS: i32 = 366;
+
+/// How to run a check.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The date exceptions are judged against (days since 1970-01-01).
+    pub today: i32,
+    /// Only these rule ids (all when empty).
+    pub rules: Vec<String>,
+    /// Findings at this enforcement level or above fail the check.
+    pub fail_on: Enforcement,
+}
+
+impl RunOptions {
+    pub fn new(today: i32) -> RunOptions {
+        RunOptions {
+            today,
+            rules: Vec::new(),
+            fail_on: Enforcement::Soft,
+        }
+    }
+}
+
+/// Everything a check found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub today: String,
+    pub fail_on: Enforcement,
+    /// Violations, undetermined and excepted findings, sorted by rule then address.
+    pub findings: Vec<Finding>,
+    /// Every exception in the policy set and what became of it.
+    pub exceptions: Vec<ExceptionStatus>,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingOutcome {
+    Violation,
+    Undetermined,
+    Excepted,
+}
+
+impl FindingOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingOutcome::Violation => "violation",
+            FindingOutcome::Undetermined => "undetermined",
+            FindingOutcome::Excepted => "excepted",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub outcome: FindingOutcome,
+    pub enforcement: Enforcement,
+    pub severity: Severity,
+    pub address: String,
+    /// The input file the resource came from, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    pub message: String,
+    pub evidence: IndexMap<String, serde_json::Value>,
+    /// The exception that turned this finding into `excepted`.
+    pub exception: Option<ExceptionRef>,
+    /// An exception that would have applied but has expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_exception: Option<ExceptionRef>,
+    /// Whether this finding fails the check.
+    pub blocking: bool,
+    /// For `excepted` findings: what the outcome was before the exception.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_outcome: Option<FindingOutcome>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExceptionRef {
+    pub name: String,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExceptionState {
+    /// Waived at least one finding.
+    Applied,
+    /// Past its expiry date: no longer waives anything.
+    Expired,
+    /// Matched no finding: probably obsolete.
+    Stale,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExceptionStatus {
+    pub name: String,
+    pub rule: String,
+    pub resources: Vec<String>,
+    pub state: ExceptionState,
+    pub expires: String,
+    pub reason: String,
+    pub approved_by: String,
+    /// Addresses of the findings it waived (or would have, if expired).
+    pub matched: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub resources: usize,
+    pub rules: usize,
+    /// (rule, resource) pairs where the rule applied.
+    pub evaluated: usize,
+    pub passed: usize,
+    pub violations: usize,
+    pub undetermined: usize,
+    pub excepted: usize,
+    pub blocking: usize,
+    pub expired_exceptions: usize,
+    pub stale_exceptions: usize,
+    /// True when the check fails (exit code 1).
+    pub failed: bool,
+}
+
+/// Evaluate a program over an inventory.
+pub fn run(
+    program: &Program,
+    compiled: &Compiled,
+    inventory: &Inventory,
+    options: &RunOptions,
+) -> Result<Report, RunError> {
+    validate_exceptions(&program.exceptions, options.today)?;
+    let rules: Vec<&crate::ir::Rule> = program
+        .rules
+        .iter()
+        .filter(|r| options.rules.is_empty() || options.rules.contains(&r.meta.id))
+        .collect();
+    for id in &options.rules {
+        if program.rule(id).is_none() {
+            return Err(RunError::UnknownRule {
+                id: id.clone(),
+                known: program.rules.iter().map(|r| r.meta.id.clone()).collect(),
+            });
+        }
+    }
+    let mut by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in program.exceptions.iter().enumerate() {
+        by_rule.entry(e.rule.as_str()).or_default().push(i);
+    }
+    let mut matched: Vec<Vec<String>> = vec![Vec::new(); program.exceptions.len()];
+    let mut summary = Summary {
+        resources: inventory.resources.len(),
+        rules: rules.len(),
+        ..Summary::default()
+    };
+    let mut findings = Vec::new();
+    let mut ev = Evaluator::new(program, compiled, options.today);
+    for rule in &rules {
+        let meta = &rule.meta;
+        let exceptions = by_rule
+            .get(meta.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for resource in &inventory.resources {
+            let outcome = match ev.rule(rule, resource) {
+                None => continue,
+                Some(o) => o,
+            };
+            summary.evaluated += 1;
+            let outcome = match outcome {
+                Outcome::Pass => {
+                    summary.passed += 1;
+                    continue;
+                }
+                Outcome::Violation => FindingOutcome::Violation,
+                Outcome::Undetermined => FindingOutcome::Undetermined,
+            };
+            let Explanation { message, evidence } = ev.explain(rule, resource);
+            let mut finding = Finding {
+                rule: meta.id.clone(),
+                outcome,
+                enforcement: meta.enforcement,
+                severity: meta.severity,
+                address: resource.address.clone(),
+                input: resource.input.clone(),
+                message,
+                evidence,
+                exception: None,
+                expired_exception: None,
+                blocking: false,
+                waived_outcome: None,
+            };
+            for &i in exceptions {
+                let e = &program.exceptions[i];
+                if !e.resources.iter().any(|g| glob(&resource.address, g)) {
+                    continue;
+                }
+                matched[i].push(resource.address.clone());
+                if e.expires < options.today {
+                    finding
+                        .expired_exception
+                        .get_or_insert_with(|| exception_ref(e));
+                } else if finding.exception.is_none() {
+                    finding.exception = Some(exception_ref(e));
+                    finding.waived_outcome = Some(finding.outcome);
+                    finding.outcome = FindingOutcome::Excepted;
+                }
+            }
+            finding.blocking = blocks(meta, finding.outcome, options.fail_on);
+            findings.push(finding);
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.rule.as_str(), a.address.as_str(), a.input.as_deref()).cmp(&(
+            b.rule.as_str(),
+            b.address.as_str(),
+            b.input.as_deref(),
+        ))
+    });
+    for f in &findings {
+        match f.outcome {
+            FindingOutcome::Violation => summary.violations += 1,
+            FindingOutcome::Undetermined => summary.undetermined += 1,
+            FindingOutcome::Excepted => summary.excepted += 1,
+        }
+        if f.blocking {
+            summary.blocking += 1;
+        }
+    }
+    let exceptions = program
+        .exceptions
+        .iter()
+        .zip(matched)
+        .filter(|(e, _)| options.rules.is_empty() || options.rules.contains(&e.rule))
+        .map(|(e, mut m)| {
+            m.sort();
+            m.dedup();
+            let state = if e.expires < options.today {
+                ExceptionState::Expired
+            } else if m.is_empty() {
+                ExceptionState::Stale
+            } else {
+                ExceptionState::Applied
+            };
+            ExceptionStatus {
+                name: e.name.clone(),
+                rule: e.rule.clone(),
+                resources: e.resources.clone(),
+                state,
+                expires: crate::date::format(e.expires),
+                reason: e.reason.clone(),
+                approved_by: e.approved_by.clone(),
+                matched: m,
+            }
+        })
+        .collect::<Vec<_>>();
+    summary.expired_exceptions = exceptions
+        .iter()
+        .filter(|e| e.state == ExceptionState::Expired)
+        .count();
+    summary.stale_exceptions = exceptions
+        .iter()
+        .filter(|e| e.state == ExceptionState::Stale)
+        .count();
+    summary.failed = summary.blocking > 0;
+    Ok(Report {
+        version: REPORT_VERSION,
+        today: crate::date::format(options.today),
+        fail_on: options.fail_on,
+        findings,
+        exceptions,
+        summary,
+    })
+}
+
+/// Whether a finding of this rule with this outcome fails the check.
+pub fn blocks(meta: &RuleMeta, outcome: FindingOutcome, fail_on: Enforcement) -> bool {
+    meta.enforcement >= fail_on
+        && match outcome {
+            FindingOutcome::Violation => true,
+            FindingOutcome::Undetermined => meta.undetermined_blocks,
+            FindingOutcome::Excepted => false,
+        }
+}
+
+fn exception_ref(e: &Exception) -> ExceptionRef {
+    ExceptionRef {
+        name: e.name.clone(),
+        reason: e.reason.clone(),
+        approved_by: e.approved_by.clone(),
+        expires: crate::date::format(e.expires),
+        ticket: e.ticket.clone(),
+    }
+}
+
+/// Exceptions may not run for more than a year: a waiver must be reviewed again.
+pub fn validate_exceptions(exceptions: &[Exception], today: i32) -> Result<(), RunError> {
+    for e in exceptions {
+        if e.expires > today + MAX_EXCEPTION_DAYS {
+            return Err(RunError::ExceptionTooLong {
+                name: e.name.clone(),
+                expires: crate::date::format(e.expires),
+                today: crate::date::format(today),
+                position: e.position.to_string(),
+            });
+        }
+    }
+    Ok(())
+}

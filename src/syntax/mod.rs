@@ -1,0 +1,38 @@
+//! Policy text to syntax tree: a pest grammar (`grammar/juris.pest`), a pre-scan for
+//! unterminated strings and runaway nesting, and the builder of the spanned AST.
+
+// A syntax error carries its source for rendering and ends the parse, so its size
+// never matters for speed.
+#![allow(clippy::result_large_err)]
+
+pub mod ast;
+pub mod err;
+mod lex;
+mod parse;
+
+pub use err::SyntaxError;
+pub use lex::MAX_NESTING;
+pub use parse::{parse_expr, parse_file};
+
+use crate::diag::SourceFile;
+
+/// Largest policy file juris reads (policies are source code, not data).
+pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Turn raw bytes into a source file, refusing non-UTF-8 text and oversized files.
+pub fn source_from_bytes(name: &str, bytes: Vec<u8>) -> Result<SourceFile, SyntaxError> {
+    if bytes.len() as u64 > MAX_POLICY_BYTES {
+        return Err(SyntaxError::TooLarge {
+            file: name.to_owned(),
+            size: bytes.len() as u64,
+            limit: MAX_POLICY_BYTES,
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => Err(SyntaxError::NotUtf8 {
+            file: name.to_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        }),
+    }
+}
