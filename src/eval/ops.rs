@@ -86,7 +86,7 @@ pub fn member(x: &Value, c: &Value) -> Tri {
         return None;
     }
     // Nothing is a member of an empty collection, whatever it is.
-    if c.len() == 0 && !matches!(c, Value::Json(serde_json::Value::String(_), _)) {
+    if c.is_empty() && !matches!(c, Value::Json(serde_json::Value::String(_), _)) {
         return Some(false);
     }
     if x.is_unknown() {
@@ -166,11 +166,11 @@ pub fn set_op<'a>(op: SetOp, a: Value<'a>, b: Value<'a>) -> Value<'a> {
         // The empty set absorbs intersection and subtraction whatever the other side.
         return match op {
             SetOp::Intersect
-                if (!a.is_unknown() && a.len() == 0) || (!b.is_unknown() && b.len() == 0) =>
+                if (!a.is_unknown() && a.is_empty()) || (!b.is_unknown() && b.is_empty()) =>
             {
                 make_set(Vec::new())
             }
-            SetOp::Minus if !a.is_unknown() && a.len() == 0 => make_set(Vec::new()),
+            SetOp::Minus if !a.is_unknown() && a.is_empty() => make_set(Vec::new()),
             _ => Value::Unknown,
         };
     }
