@@ -1,0 +1,2 @@
+//! Placeholder: the embedding example is written with the WebAssembly backend.
+fn main() {}
