@@ -18,3 +18,5 @@ pub mod runner;
 pub mod syntax;
 
 pub use policy::PolicySet;
+pub mod cli;
+pub mod report;

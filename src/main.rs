@@ -1,3 +1,5 @@
-fn main() {
-    std::process::exit(0);
+//! The `juris` command: everything lives in the library; this only hands over.
+
+fn main() -> std::process::ExitCode {
+    juris::cli::main()
 }

@@ -10,20 +10,31 @@ use crate::model::Inventory;
 use crate::runner::{self, Report, RunError, RunOptions};
 use crate::syntax;
 
+/// A policy file shipped inside the binary, named by its path under `policies/`.
+macro_rules! shipped {
+    ($path:literal) => {
+        (
+            concat!("<juris>/", $path),
+            include_str!(concat!("../policies/", $path)),
+        )
+    };
+}
+
 /// The helper packages every policy may import (`juris.groups`, ...), compiled in.
 const STDLIB: &[(&str, &str)] = &[
-    (
-        "<std>/groups.juris",
-        include_str!("../policies/std/groups.juris"),
-    ),
-    (
-        "<std>/data_types.juris",
-        include_str!("../policies/std/data_types.juris"),
-    ),
+    shipped!("std/groups.juris"),
+    shipped!("std/data_types.juris"),
+    shipped!("std/classification.juris"),
 ];
 
 /// The shipped residency rules, compiled in and run by default.
-const STANDARD_RULES: &[(&str, &str)] = &[];
+const STANDARD_RULES: &[(&str, &str)] = &[
+    shipped!("residency/us.juris"),
+    shipped!("residency/eu.juris"),
+    shipped!("residency/provider.juris"),
+    shipped!("residency/hygiene.juris"),
+    shipped!("residency/localisation.juris"),
+];
 
 /// The standard library sources.
 pub fn stdlib_sources() -> Vec<SourceFile> {

@@ -307,6 +307,10 @@ impl Checker<'_> {
 
     fn field(&mut self, ctx: &mut Ctx, base: &ast::Expr, field: &ast::Ident, span: Span) -> Expr {
         if let Some(pkg) = self.package_alias(ctx, base) {
+            if !self.packages.contains_key(&pkg) {
+                // The import itself was reported; its uses add nothing.
+                return poison();
+            }
             let found = self
                 .packages
                 .get(&pkg)
@@ -418,6 +422,12 @@ impl Checker<'_> {
                     span: path.span,
                 };
                 match self.package_alias(ctx, &alias_expr) {
+                    Some(pkg) if !self.packages.contains_key(&pkg) => {
+                        for a in args {
+                            self.expr(ctx, a);
+                        }
+                        return poison();
+                    }
                     Some(pkg) => (name.clone(), pkg),
                     None => return self.unknown_function(ctx, path, args, span),
                 }

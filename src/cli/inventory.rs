@@ -1,0 +1,26 @@
+//! `juris inventory`: print the resource model juris builds from an input, the first
+//! thing to look at when a verdict surprises.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{EXIT_PASS, Failure, input, output};
+
+#[derive(Args, Debug)]
+pub struct InventoryArgs {
+    /// Plan, state or inventory JSON files; `-` reads standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
+    let loaded = input::load(&args.inputs, &|name, bytes| input::parse(name, bytes))?;
+    let mut text = serde_json::to_string_pretty(&loaded.inventory).unwrap_or_default();
+    text.push('\n');
+    output::write(args.output.as_deref(), &text)?;
+    Ok(EXIT_PASS)
+}

@@ -1,0 +1,47 @@
+//! Writing results: to stdout, or atomically to a file, so a failed run never
+//! leaves a half-written report behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A report that could not be written.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write {path}: {reason}")]
+#[diagnostic(code(juris::E0020), help("check that the folder exists and is writable"))]
+pub struct OutputError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Write `text` to `path` (via a temporary file renamed into place), or to stdout.
+pub fn write(path: Option<&Path>, text: &str) -> Result<(), OutputError> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`juris check | head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            Ok(())
+        }
+        Some(p) => write_atomic(p, text.as_bytes()),
+    }
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let err = |e: std::io::Error| OutputError {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.juris-tmp-{}", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
