@@ -20,3 +20,4 @@ pub mod syntax;
 pub use policy::PolicySet;
 pub mod cli;
 pub mod report;
+pub mod testing;

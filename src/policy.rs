@@ -52,6 +52,46 @@ pub fn standard_rule_sources() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The shipped files under the user's: a user file that declares the same package as
+/// a shipped one replaces it, so a team can override `juris.groups` or a standard
+/// rule file without forking juris.
+fn layered(shipped: Vec<SourceFile>, user: Vec<SourceFile>) -> Vec<SourceFile> {
+    let declared: std::collections::HashSet<String> = user
+        .iter()
+        .filter_map(|f| declared_package(&f.text))
+        .collect();
+    let mut all: Vec<SourceFile> = shipped
+        .into_iter()
+        .filter(|f| declared_package(&f.text).is_none_or(|p| !declared.contains(&p)))
+        .collect();
+    all.extend(user);
+    all
+}
+
+/// The `package` a source declares, read from its first code line.
+pub fn declared_package(text: &str) -> Option<String> {
+    let mut in_block = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if in_block {
+            in_block = !l.contains("*/");
+            continue;
+        }
+        if l.is_empty() || l.starts_with('#') || l.starts_with("//") {
+            continue;
+        }
+        if l.starts_with("/*") {
+            in_block = !l.contains("*/");
+            continue;
+        }
+        return l
+            .strip_prefix("package")
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned);
+    }
+    None
+}
+
 /// A checked and lowered set of policies, ready to evaluate many inventories.
 ///
 /// ```
@@ -83,17 +123,14 @@ impl PolicySet {
     /// Compile the given files together with the standard library (not the standard
     /// rules; see [`PolicySet::compile_standard`]).
     pub fn compile(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        let mut all = stdlib_sources();
-        all.extend(files);
-        Self::compile_exact(all)
+        Self::compile_exact(layered(stdlib_sources(), files))
     }
 
     /// Compile the standard library, the shipped rules and the given files.
     pub fn compile_standard(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        let mut all = stdlib_sources();
-        all.extend(standard_rule_sources());
-        all.extend(files);
-        Self::compile_exact(all)
+        let mut shipped = stdlib_sources();
+        shipped.extend(standard_rule_sources());
+        Self::compile_exact(layered(shipped, files))
     }
 
     /// Compile exactly these files, with nothing added.
@@ -154,9 +191,20 @@ impl PolicySet {
     }
 }
 
+/// Whether a file holds policy unit tests (`*_test.juris`): read by `juris test`,
+/// skipped by `juris check` when it searches folders.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("_test.juris"))
+}
+
 /// Read policy sources: each path is a `.juris` file or a folder searched
 /// recursively (in sorted order, so results never depend on the file system).
-pub fn read_policy_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>, PolicyPathError> {
+/// Folders yield `*_test.juris` files only when `with_tests` is set.
+pub fn read_policy_paths(
+    paths: &[PathBuf],
+    with_tests: bool,
+) -> Result<Vec<SourceFile>, PolicyPathError> {
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| PolicyPathError::Unreadable {
@@ -172,7 +220,7 @@ pub fn read_policy_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>, PolicyPat
                 });
             }
             found.sort();
-            for f in found {
+            for f in found.into_iter().filter(|f| with_tests || !is_test_file(f)) {
                 files.push(read_one(&f)?);
             }
         } else {
