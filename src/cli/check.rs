@@ -96,7 +96,16 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     if policy.rules().is_empty() {
         return Err(NoRules.into());
     }
-    let loaded = input::load(&args.inputs, &|name, bytes| input::parse(name, bytes))?;
+    let mut default_regions = config.default_regions.clone();
+    default_regions.extend(args.default_regions.iter().cloned());
+    let mut catalogs = config.catalogs.clone();
+    catalogs.extend(args.catalogs.iter().cloned());
+    let input_options = input::InputOptions {
+        catalogs,
+        default_regions,
+        attribute_keys: policy.program().attribute_keys(),
+    };
+    let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
         today: args.today.unwrap_or_else(crate::date::today_utc),
         rules: args.rules.clone(),

@@ -76,11 +76,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How to turn inputs into the model: catalogs, default regions, and which attributes
+/// the policies read.
+#[derive(Debug, Default)]
+pub struct InputOptions {
+    /// Catalog extension files.
+    pub catalogs: Vec<std::path::PathBuf>,
+    /// Region per provider family for configurations without one.
+    pub default_regions: indexmap::IndexMap<String, String>,
+    /// Top-level attribute keys to keep (`None`: keep every attribute).
+    pub attribute_keys: Option<std::collections::BTreeSet<String>>,
+}
+
+/// Load every input named on the command line into one inventory.
+pub fn load_inputs(names: &[String], _options: &InputOptions) -> Result<Loaded, Failure> {
+    load(names, &|name, bytes| parse(name, bytes))
+}
+
+type LoadOne<'a> = dyn Fn(&str, &[u8]) -> Result<Inventory, Failure> + 'a;
+
 /// Load every input into one inventory.
-pub fn load(
-    names: &[String],
-    load_one: &dyn Fn(&str, &[u8]) -> Result<Inventory, Failure>,
-) -> Result<Loaded, Failure> {
+fn load(names: &[String], load_one: &LoadOne) -> Result<Loaded, Failure> {
     if names.is_empty() {
         return Err(InputError::Missing.into());
     }

@@ -18,7 +18,7 @@ pub struct InventoryArgs {
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
-    let loaded = input::load(&args.inputs, &|name, bytes| input::parse(name, bytes))?;
+    let loaded = input::load_inputs(&args.inputs, &input::InputOptions::default())?;
     let mut text = serde_json::to_string_pretty(&loaded.inventory).unwrap_or_default();
     text.push('\n');
     output::write(args.output.as_deref(), &text)?;

@@ -158,6 +158,17 @@ pub fn run(
     inventory: &Inventory,
     options: &RunOptions,
 ) -> Result<Report, RunError> {
+    run_with_progress(program, compiled, inventory, options, &mut |_, _| {})
+}
+
+/// [`run`], calling `progress(done, total)` before each rule and at the end.
+pub fn run_with_progress(
+    program: &Program,
+    compiled: &Compiled,
+    inventory: &Inventory,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, RunError> {
     validate_exceptions(&program.exceptions, options.today)?;
     let rules: Vec<&crate::ir::Rule> = program
         .rules
@@ -184,7 +195,8 @@ pub fn run(
     };
     let mut findings = Vec::new();
     let mut ev = Evaluator::new(program, compiled, options.today);
-    for rule in &rules {
+    for (done, rule) in rules.iter().enumerate() {
+        progress(done, rules.len());
         let meta = &rule.meta;
         let exceptions = by_rule
             .get(meta.id.as_str())
@@ -239,6 +251,7 @@ pub fn run(
             findings.push(finding);
         }
     }
+    progress(rules.len(), rules.len());
     findings.sort_by(|a, b| {
         (a.rule.as_str(), a.address.as_str(), a.input.as_deref()).cmp(&(
             b.rule.as_str(),
