@@ -92,7 +92,7 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
             out,
             "      {} {label} = {}",
             st.dim("·"),
-            evidence_text(value)
+            super::evidence_text(value)
         );
     }
     if let Some(e) = &f.exception {
@@ -115,18 +115,6 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
             e.name,
             e.expires
         );
-    }
-}
-
-/// Evidence values read as JSON, except plain strings which read as themselves.
-fn evidence_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Object(m)
-            if m.len() == 1 && m.get("unknown") == Some(&serde_json::Value::Bool(true)) =>
-        {
-            "(unknown at plan time)".into()
-        }
-        other => other.to_string(),
     }
 }
 
