@@ -61,23 +61,52 @@ pub fn render(ctx: &Context) -> String {
             let _ = writeln!(out, "  {}", st.dim(&format!("╭─[{}]", meta.position)));
             let _ = writeln!(out, "  {} {}", st.dim("│"), meta.source);
             let _ = writeln!(out, "  {}", st.dim("╰─"));
+            if let Some(fix) = &meta.remediation {
+                let _ = writeln!(out, "  {} {}", st.dim("fix:"), fix);
+            }
         }
         for f in findings {
             finding(&mut out, &st, f);
         }
         out.push('\n');
     }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "No findings.\n");
+    }
     exceptions(&mut out, &st, ctx);
+    input_warnings(&mut out, &st, ctx);
     summary(&mut out, &st, ctx);
     out
 }
 
+/// What the adapters could not resolve: it explains unknown values in findings.
+fn input_warnings(out: &mut String, st: &Style, ctx: &Context) {
+    let warnings = &ctx.inventory.warnings;
+    if warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", st.bold("Input warnings"));
+    for w in warnings {
+        let at: Vec<&str> = [w.input.as_deref(), w.address.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if at.is_empty() {
+            let _ = writeln!(out, "  {} {}", st.yellow("!"), w.message);
+        } else {
+            let _ = writeln!(out, "  {} {}: {}", st.yellow("!"), at.join(" "), w.message);
+        }
+    }
+    out.push('\n');
+}
+
 fn finding(out: &mut String, st: &Style, f: &Finding) {
+    // Colour is a hint only: the words say whether the finding blocks.
     let marker = match (f.outcome, f.blocking) {
-        (FindingOutcome::Violation, true) => st.red("✗ violation"),
-        (FindingOutcome::Violation, false) => st.yellow("✗ violation"),
-        (FindingOutcome::Undetermined, true) => st.red("? undetermined"),
-        (FindingOutcome::Undetermined, false) => st.yellow("? undetermined"),
+        (FindingOutcome::Violation, true) => st.red("✗ violation (blocking)"),
+        (FindingOutcome::Violation, false) => st.yellow("✗ violation (not blocking)"),
+        (FindingOutcome::Undetermined, true) => st.red("? undetermined (blocking)"),
+        (FindingOutcome::Undetermined, false) => st.yellow("? undetermined (not blocking)"),
         (FindingOutcome::Excepted, _) => st.cyan("~ excepted"),
     };
     let input = f
@@ -137,6 +166,13 @@ fn exceptions(out: &mut String, st: &Style, ctx: &Context) {
             e.expires,
             e.resources.join(", ")
         );
+        let _ = writeln!(
+            out,
+            "      {} approved by {}: {}",
+            st.dim("·"),
+            e.approved_by,
+            e.reason
+        );
     }
     out.push('\n');
 }
@@ -148,9 +184,16 @@ fn summary(out: &mut String, st: &Style, ctx: &Context) {
     } else {
         st.green("PASS")
     };
+    let mut exceptions = String::new();
+    if s.expired_exceptions > 0 || s.stale_exceptions > 0 {
+        exceptions = format!(
+            " · exceptions: {} expired, {} stale",
+            s.expired_exceptions, s.stale_exceptions
+        );
+    }
     let _ = writeln!(
         out,
-        "{verdict} · {} violations, {} undetermined, {} excepted, {} passed · {} rules over {} resources (fail on {})",
+        "{verdict} · {} violations, {} undetermined, {} excepted, {} passed · {} rules over {} resources (fail on {}){exceptions}",
         s.violations,
         s.undetermined,
         s.excepted,

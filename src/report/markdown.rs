@@ -22,7 +22,7 @@ pub fn render(ctx: &Context) -> String {
         .partition(|f| f.blocking);
     if !failing.is_empty() {
         let _ = writeln!(out, "### Failing findings\n");
-        findings_table(&mut out, &failing);
+        findings_table(&mut out, &failing, ctx.inputs.len() > 1);
     }
     if !other.is_empty() {
         let _ = writeln!(
@@ -31,7 +31,7 @@ pub fn render(ctx: &Context) -> String {
             other.len(),
             plural(other.len())
         );
-        findings_table(&mut out, &other);
+        findings_table(&mut out, &other, ctx.inputs.len() > 1);
         let _ = writeln!(out, "</details>\n");
     }
     exceptions(&mut out, ctx);
@@ -71,7 +71,7 @@ fn heading(out: &mut String, ctx: &Context) {
     );
 }
 
-fn findings_table(out: &mut String, findings: &[&Finding]) {
+fn findings_table(out: &mut String, findings: &[&Finding], several_inputs: bool) {
     let _ = writeln!(
         out,
         "| Rule | Enforcement | Outcome | Resource | Message |\n|---|---|---|---|---|"
@@ -85,13 +85,16 @@ fn findings_table(out: &mut String, findings: &[&Finding]) {
                 e.expires
             ));
         }
+        let mut resource = code(&f.address);
+        if let (true, Some(input)) = (several_inputs, &f.input) {
+            resource.push_str(&format!(" in {}", code(input)));
+        }
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {resource} | {} |",
             code(&f.rule),
             f.enforcement.as_str(),
             outcome,
-            code(&f.address),
             cell(&f.message)
         );
     }
