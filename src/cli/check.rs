@@ -107,13 +107,13 @@ struct SameOutputs {
 const PROGRESS_THRESHOLD: usize = 10_000;
 
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
-    if let (Some(out), Some(audit)) = (&args.output, &args.audit_record) {
-        if out == audit {
-            return Err(SameOutputs {
-                path: out.display().to_string(),
-            }
-            .into());
+    if let (Some(out), Some(audit)) = (&args.output, &args.audit_record)
+        && out == audit
+    {
+        return Err(SameOutputs {
+            path: out.display().to_string(),
         }
+        .into());
     }
     let config = Config::load(args.policy.config.as_deref())?;
     let policy = config::compile_policies(&args.policy, &config).map_err(Failure)?;

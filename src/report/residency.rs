@@ -145,3 +145,92 @@ fn canonical_class(value: &str) -> Option<String> {
     };
     Some(class.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+    use crate::runner::RunOptions;
+
+    /// The overview's classes agree with `juris.classification.classes`, which a
+    /// rule prints (a set renders sorted, comma-separated).
+    /// Runs on an 8 MiB stack, like the binary's main thread: compiling the standard
+    /// library overflows the 2 MiB of a test thread in a debug build.
+    #[test]
+    fn classes_agree_with_the_standard_library() {
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(classes_agree)
+            .expect("thread")
+            .join()
+            .expect("no panic");
+    }
+
+    fn classes_agree() {
+        let policy = SourceFile::new(
+            "classes.juris",
+            r#"package t
+import juris.classification as cls
+rule show {
+  id: "T-1"  severity: low  enforce: advisory
+  for r in resources
+  deny if true
+  message "{cls.classes(r)}"
+}"#,
+        );
+        let set = crate::PolicySet::compile(vec![policy]).expect("compiles");
+        let values = [
+            "personal",
+            "PII; Trade_Secret",
+            "  Sensitive_Personal ,ip",
+            "phi\tpci",
+            "public,internal;confidential",
+            "bogus",
+            "",
+            "trade secret",
+            "Intellectual-Property",
+            "HEALTH,biometric, financial",
+        ];
+        let resources: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::json!({
+                    "address": format!("x.r{i}"), "type": "x", "name": "r",
+                    "provider": {"source": "a/b", "company": "c", "jurisdiction": "US"},
+                    "location": {"region": "r", "countries": ["US"], "derivation": "d"},
+                    "custody": {"company": "c", "jurisdiction": "US"},
+                    "tags": {"Data_Classification": v}
+                })
+                .to_string()
+            })
+            .collect();
+        let inventory: crate::model::Inventory = serde_json::from_str(&format!(
+            r#"{{"version": 1, "resources": [{}]}}"#,
+            resources.join(",")
+        ))
+        .expect("inventory");
+        let report = set.evaluate(&inventory, &RunOptions::new(0)).expect("runs");
+        for (r, f) in inventory.resources.iter().zip(&report.findings) {
+            let ours = match classes(r) {
+                Known::Known(c) => c.join(", "),
+                Known::Unknown => "unknown".into(),
+            };
+            assert_eq!(ours, f.message, "{:?}", r.tags);
+        }
+        assert_eq!(report.findings.len(), values.len());
+    }
+
+    #[test]
+    fn unknown_tags_make_unknown_classes() {
+        let r: Resource = serde_json::from_value(serde_json::json!({
+            "address": "x.y", "type": "x", "name": "y",
+            "provider": {"source": "a/b", "company": "c", "jurisdiction": "US"},
+            "location": {"region": "r", "countries": ["US"], "derivation": "d"},
+            "custody": {"company": "c", "jurisdiction": "US"},
+            "tags": {"unknown": true}
+        }))
+        .expect("resource");
+        assert_eq!(classes(&r), Known::Unknown);
+    }
+}
