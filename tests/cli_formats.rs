@@ -153,3 +153,24 @@ fn github_commands_escape_their_data() {
             .map_or(0, Vec::len) + 1
     );
 }
+
+#[test]
+fn junit_reads_back_as_junit() {
+    let xml = render("junit").stdout;
+    let report = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit XML");
+    assert_eq!(report.test_suites.len(), 4);
+    let failures: usize = report.test_suites.iter().map(|s| s.failures).sum();
+    let skipped: usize = report.test_suites.iter().map(|s| s.skipped).sum();
+    assert_eq!((failures, skipped), (5, 1));
+    // Every case names its rule as its class, so CI tabs group cases by rule.
+    for suite in &report.test_suites {
+        for case in &suite.test_cases {
+            let class = case.classname.as_ref().map(|c| c.as_str()).unwrap_or("");
+            assert!(
+                suite.name.as_str().starts_with(class),
+                "{class} in {}",
+                suite.name.as_str()
+            );
+        }
+    }
+}

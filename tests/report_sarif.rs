@@ -48,6 +48,20 @@ fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
         None,
     );
     docs.push(("fail-on hard", t, d));
+    // The seed plan, once `juris check` reads Terraform plans.
+    if plans_load() {
+        let r = run(&[
+            "check",
+            "--today",
+            "2026-06-01",
+            "--format",
+            "sarif",
+            SEED_PLAN,
+        ]);
+        assert_eq!(r.code, 1, "{}", r.dump());
+        let d = serde_json::from_str(&r.stdout).expect("json");
+        docs.push(("seed plan", r.stdout, d));
+    }
     docs
 }
 

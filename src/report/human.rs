@@ -62,7 +62,7 @@ pub fn render(ctx: &Context) -> String {
             let _ = writeln!(out, "  {} {}", st.dim("│"), meta.source);
             let _ = writeln!(out, "  {}", st.dim("╰─"));
             if let Some(fix) = &meta.remediation {
-                let _ = writeln!(out, "  {} {}", st.dim("fix:"), fix);
+                let _ = writeln!(out, "  {} {}", st.dim("fix:"), indented(fix, "       "));
             }
         }
         for f in findings {
@@ -77,6 +77,15 @@ pub fn render(ctx: &Context) -> String {
     input_warnings(&mut out, &st, ctx);
     summary(&mut out, &st, ctx);
     out
+}
+
+/// Multi-line text (triple-quoted in the policy) with its later lines under the first.
+fn indented(text: &str, prefix: &str) -> String {
+    text.trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(&format!("\n{prefix}"))
 }
 
 /// What the adapters could not resolve: it explains unknown values in findings.
@@ -115,7 +124,7 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
         .map(|i| st.dim(&format!("  ({i})")))
         .unwrap_or_default();
     let _ = writeln!(out, "  {marker}  {}{input}", st.bold(&f.address));
-    let _ = writeln!(out, "      {}", f.message);
+    let _ = writeln!(out, "      {}", indented(&f.message, "      "));
     for (label, value) in &f.evidence {
         let _ = writeln!(
             out,
