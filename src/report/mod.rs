@@ -35,30 +35,6 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
-    /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
-        Format::Human,
-        Format::Json,
-        Format::Sarif,
-        Format::Junit,
-        Format::Github,
-        Format::Markdown,
-    ];
-
-    /// The name `--format` takes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Human => "human",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Junit => "junit",
-            Format::Github => "github",
-            Format::Markdown => "markdown",
-        }
-    }
-}
-
 /// Everything a renderer may draw on.
 pub struct Context<'a> {
     pub report: &'a Report,
