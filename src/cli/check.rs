@@ -1,6 +1,7 @@
 //! `juris check`: compile the policies, read the inputs, evaluate, report, and exit
 //! 0 (pass), 1 (blocking findings) or 2 (bad invocation, policy or input).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -89,7 +90,31 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 )]
 struct NoRules;
 
+/// `--output` and `--audit-record` name the same file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("--output and --audit-record both name {path}")]
+#[diagnostic(
+    code(juris::E0021),
+    help(
+        "write the report and the audit record to different files, e.g. --output juris.sarif --audit-record juris-audit.json"
+    )
+)]
+struct SameOutputs {
+    path: String,
+}
+
+/// Inventories larger than this show progress on a terminal.
+const PROGRESS_THRESHOLD: usize = 10_000;
+
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
+    if let (Some(out), Some(audit)) = (&args.output, &args.audit_record)
+        && out == audit
+    {
+        return Err(SameOutputs {
+            path: out.display().to_string(),
+        }
+        .into());
+    }
     let config = Config::load(args.policy.config.as_deref())?;
     let policy = config::compile_policies(&args.policy, &config).map_err(Failure)?;
     print_warnings(policy.warnings(), args.color);
@@ -115,19 +140,74 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
     };
-    let report = policy.evaluate(&loaded.inventory, &options)?;
+    let report = evaluate(&policy, &loaded.inventory, &options)?;
     let ctx = report::Context {
         report: &report,
         policy: &policy,
         inventory: &loaded.inventory,
+        options: &options,
         inputs: &args.inputs,
         color: args.format == Format::Human && args.output.is_none() && args.color.enabled(true),
     };
     let text = report::render(args.format, &ctx);
-    output::write(args.output.as_deref(), &text)?;
+    // The audit record goes first: if the report then cannot be written, the record
+    // is removed again, so a failed run leaves neither file behind.
+    if let Some(path) = &args.audit_record {
+        let arguments: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let config_path = config.path.as_ref().map(|p| p.display().to_string());
+        let facts = report::audit::AuditFacts {
+            arguments: &arguments,
+            inputs: &loaded.digests,
+            // TODO(catalog): `crate::catalog::Catalog::builtin().version()` once the
+            // catalog module lands on main; until then the record says `null`.
+            catalog_version: None,
+            config: config_path.as_deref(),
+        };
+        output::write_atomic(path, report::audit::render(&ctx, &facts).as_bytes())?;
+    }
+    if let Err(e) = output::write(args.output.as_deref(), &text) {
+        if let Some(path) = &args.audit_record {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(e.into());
+    }
     Ok(if report.summary.failed {
         EXIT_FAIL
     } else {
         EXIT_PASS
     })
+}
+
+/// Run the policies, with a progress counter on stderr for large inventories when
+/// stderr is a terminal (never in CI logs or pipes).
+fn evaluate(
+    policy: &crate::PolicySet,
+    inventory: &crate::model::Inventory,
+    options: &RunOptions,
+) -> Result<crate::runner::Report, crate::runner::RunError> {
+    let resources = inventory.resources.len();
+    if resources <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
+        return policy.evaluate(inventory, options);
+    }
+    let mut progress = |done: usize, total: usize| {
+        if done < total {
+            eprint!(
+                "\rjuris: checking {resources} resources: rule {}/{total}",
+                done + 1
+            );
+        } else {
+            // Clear the counter so the report starts on a clean line.
+            eprint!("\r\x1b[2K");
+        }
+    };
+    crate::runner::run_with_progress(
+        policy.program(),
+        policy.compiled(),
+        inventory,
+        options,
+        &mut progress,
+    )
 }

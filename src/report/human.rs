@@ -61,23 +61,61 @@ pub fn render(ctx: &Context) -> String {
             let _ = writeln!(out, "  {}", st.dim(&format!("╭─[{}]", meta.position)));
             let _ = writeln!(out, "  {} {}", st.dim("│"), meta.source);
             let _ = writeln!(out, "  {}", st.dim("╰─"));
+            if let Some(fix) = &meta.remediation {
+                let _ = writeln!(out, "  {} {}", st.dim("fix:"), indented(fix, "       "));
+            }
         }
         for f in findings {
             finding(&mut out, &st, f);
         }
         out.push('\n');
     }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "No findings.\n");
+    }
     exceptions(&mut out, &st, ctx);
+    input_warnings(&mut out, &st, ctx);
     summary(&mut out, &st, ctx);
     out
 }
 
+/// Multi-line text (triple-quoted in the policy) with its later lines under the first.
+fn indented(text: &str, prefix: &str) -> String {
+    text.trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(&format!("\n{prefix}"))
+}
+
+/// What the adapters could not resolve: it explains unknown values in findings.
+fn input_warnings(out: &mut String, st: &Style, ctx: &Context) {
+    let warnings = &ctx.inventory.warnings;
+    if warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", st.bold("Input warnings"));
+    for w in warnings {
+        let at: Vec<&str> = [w.input.as_deref(), w.address.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if at.is_empty() {
+            let _ = writeln!(out, "  {} {}", st.yellow("!"), w.message);
+        } else {
+            let _ = writeln!(out, "  {} {}: {}", st.yellow("!"), at.join(" "), w.message);
+        }
+    }
+    out.push('\n');
+}
+
 fn finding(out: &mut String, st: &Style, f: &Finding) {
+    // Colour is a hint only: the words say whether the finding blocks.
     let marker = match (f.outcome, f.blocking) {
-        (FindingOutcome::Violation, true) => st.red("✗ violation"),
-        (FindingOutcome::Violation, false) => st.yellow("✗ violation"),
-        (FindingOutcome::Undetermined, true) => st.red("? undetermined"),
-        (FindingOutcome::Undetermined, false) => st.yellow("? undetermined"),
+        (FindingOutcome::Violation, true) => st.red("✗ violation (blocking)"),
+        (FindingOutcome::Violation, false) => st.yellow("✗ violation (not blocking)"),
+        (FindingOutcome::Undetermined, true) => st.red("? undetermined (blocking)"),
+        (FindingOutcome::Undetermined, false) => st.yellow("? undetermined (not blocking)"),
         (FindingOutcome::Excepted, _) => st.cyan("~ excepted"),
     };
     let input = f
@@ -86,13 +124,13 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
         .map(|i| st.dim(&format!("  ({i})")))
         .unwrap_or_default();
     let _ = writeln!(out, "  {marker}  {}{input}", st.bold(&f.address));
-    let _ = writeln!(out, "      {}", f.message);
+    let _ = writeln!(out, "      {}", indented(&f.message, "      "));
     for (label, value) in &f.evidence {
         let _ = writeln!(
             out,
             "      {} {label} = {}",
             st.dim("·"),
-            evidence_text(value)
+            super::evidence_text(value)
         );
     }
     if let Some(e) = &f.exception {
@@ -118,18 +156,6 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
     }
 }
 
-/// Evidence values read as JSON, except plain strings which read as themselves.
-fn evidence_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Object(m)
-            if m.len() == 1 && m.get("unknown") == Some(&serde_json::Value::Bool(true)) =>
-        {
-            "(unknown at plan time)".into()
-        }
-        other => other.to_string(),
-    }
-}
-
 fn exceptions(out: &mut String, st: &Style, ctx: &Context) {
     if ctx.report.exceptions.is_empty() {
         return;
@@ -149,6 +175,13 @@ fn exceptions(out: &mut String, st: &Style, ctx: &Context) {
             e.expires,
             e.resources.join(", ")
         );
+        let _ = writeln!(
+            out,
+            "      {} approved by {}: {}",
+            st.dim("·"),
+            e.approved_by,
+            e.reason
+        );
     }
     out.push('\n');
 }
@@ -160,9 +193,16 @@ fn summary(out: &mut String, st: &Style, ctx: &Context) {
     } else {
         st.green("PASS")
     };
+    let mut exceptions = String::new();
+    if s.expired_exceptions > 0 || s.stale_exceptions > 0 {
+        exceptions = format!(
+            " · exceptions: {} expired, {} stale",
+            s.expired_exceptions, s.stale_exceptions
+        );
+    }
     let _ = writeln!(
         out,
-        "{verdict} · {} violations, {} undetermined, {} excepted, {} passed · {} rules over {} resources (fail on {})",
+        "{verdict} · {} violations, {} undetermined, {} excepted, {} passed · {} rules over {} resources (fail on {}){exceptions}",
         s.violations,
         s.undetermined,
         s.excepted,

@@ -2,14 +2,20 @@
 //! JSON, SARIF for code scanning, JUnit, GitHub annotations, a Markdown summary.
 //! Every renderer is a pure function of its [`Context`], so output is deterministic.
 
+pub mod audit;
 mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod residency;
+mod sarif;
 
 use crate::PolicySet;
+use crate::eval::Evaluator;
 use crate::ir::RuleMeta;
-use crate::model::Inventory;
-use crate::runner::Report;
+use crate::model::{Inventory, Resource};
+use crate::runner::{Finding, Report, RunOptions};
 
 /// The output formats of `juris check`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -19,8 +25,14 @@ pub enum Format {
     Human,
     /// The versioned report document (docs/output.md).
     Json,
+    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per evaluated resource.
+    Junit,
     /// GitHub Actions workflow commands (`::error ...`).
     Github,
+    /// A pull-request summary (e.g. for $GITHUB_STEP_SUMMARY).
+    Markdown,
 }
 
 /// Everything a renderer may draw on.
@@ -28,23 +40,62 @@ pub struct Context<'a> {
     pub report: &'a Report,
     pub policy: &'a PolicySet,
     pub inventory: &'a Inventory,
+    /// The options the report was produced with (date, selected rules, fail-on level).
+    pub options: &'a RunOptions,
     /// Input names as given on the command line.
     pub inputs: &'a [String],
     /// Colour escapes in human output.
     pub color: bool,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The metadata of a rule by id.
-    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+    pub fn rule(&self, id: &str) -> Option<&'a RuleMeta> {
         self.policy.program().rule(id).map(|r| &r.meta)
     }
 
-    /// Rules that ran, sorted by id.
-    pub fn rules_run(&self) -> Vec<&RuleMeta> {
-        let mut rules: Vec<&RuleMeta> = self.policy.rules();
+    /// Rules that ran (all, or those selected with `--rule`), sorted by id.
+    pub fn rules_run(&self) -> Vec<&'a RuleMeta> {
+        let selected = &self.options.rules;
+        let mut rules: Vec<&'a RuleMeta> = self
+            .policy
+            .program()
+            .rules
+            .iter()
+            .map(|r| &r.meta)
+            .filter(|m| selected.is_empty() || selected.contains(&m.id))
+            .collect();
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         rules
+    }
+
+    /// Per rule that ran (sorted by id), the resources it applied to, in inventory
+    /// order: the (rule, resource) pairs the summary counts as `evaluated`, passes
+    /// included. Re-runs the selection clauses; only JUnit needs it.
+    pub fn evaluated(&self) -> Vec<(&'a RuleMeta, Vec<&'a Resource>)> {
+        let program = self.policy.program();
+        let mut ev = Evaluator::new(program, self.policy.compiled(), self.options.today);
+        self.rules_run()
+            .into_iter()
+            .filter_map(|meta| program.rule(&meta.id).map(|rule| (meta, rule)))
+            .map(|(meta, rule)| {
+                let applied = self
+                    .inventory
+                    .resources
+                    .iter()
+                    .filter(|r| ev.rule(rule, r).is_some())
+                    .collect();
+                (meta, applied)
+            })
+            .collect()
+    }
+
+    /// The findings of one rule (they are sorted by rule, so they are adjacent).
+    pub fn findings_of(&self, rule: &str) -> &'a [Finding] {
+        let findings = &self.report.findings;
+        let start = findings.partition_point(|f| f.rule.as_str() < rule);
+        let end = findings.partition_point(|f| f.rule.as_str() <= rule);
+        &findings[start..end]
     }
 }
 
@@ -53,6 +104,30 @@ pub fn render(format: Format, ctx: &Context) -> String {
     match format {
         Format::Human => human::render(ctx),
         Format::Json => json::render(ctx.report),
+        Format::Sarif => sarif::render(ctx),
+        Format::Junit => junit::render(ctx),
         Format::Github => github::render(ctx),
+        Format::Markdown => markdown::render(ctx),
+    }
+}
+
+/// Lower-case hex SHA-256, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Evidence values read as JSON, except unknowns, which read as words.
+pub fn evidence_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m)
+            if m.len() == 1 && m.get("unknown") == Some(&serde_json::Value::Bool(true)) =>
+        {
+            "(unknown at plan time)".into()
+        }
+        other => other.to_string(),
     }
 }
