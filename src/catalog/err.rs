@@ -28,19 +28,13 @@ pub enum CatalogError {
 
     /// A region names an operator id that no `[[operator]]` entry defines.
     #[error("region `{region}` in `{origin}` names unknown operator `{operator}`")]
-    #[diagnostic(
-        code(juris::catalog::unknown_operator),
-        help(
-            "{suggestion}define it with `[[operator]] id = \"{operator}\"` in this or an earlier file; known operators: {known}"
-        )
-    )]
+    #[diagnostic(code(juris::catalog::unknown_operator), help("{hint}"))]
     UnknownOperator {
         origin: String,
         region: String,
         operator: String,
-        known: String,
-        /// `did you mean `x`? ` or empty.
-        suggestion: String,
+        /// The fix: a close match if any, how to define an operator, the known ids.
+        hint: String,
         #[source_code]
         src: Arc<NamedSource<String>>,
         #[label("no operator with this id")]

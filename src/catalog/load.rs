@@ -376,12 +376,15 @@ fn read_regions(
                     origin: cx.origin.to_owned(),
                     region: code.clone(),
                     operator: id.clone(),
-                    suggestion: super::err::did_you_mean(id, ids.iter().copied()),
-                    known: if ids.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        ids.join(", ")
-                    },
+                    hint: format!(
+                        "{}define it with `[[operator]] id = \"{id}\"` in this or an earlier file; known operators: {}",
+                        super::err::did_you_mean(id, ids.iter().copied()),
+                        if ids.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            ids.join(", ")
+                        }
+                    ),
                     src: cx.src(),
                     span: span(op.span()),
                 });
