@@ -603,7 +603,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 ),
             },
             None => Place::Unknown(format!(
-                "{why}; set a default region for `{family}` in juris.toml if it comes from the environment"
+                "{why}; juris.toml can set a default region for `{family}`"
             )),
         }
     }
@@ -903,16 +903,23 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     ProviderKind::Cloud(_) => Some(self.bound(i)),
                     _ => None,
                 };
-                let operator = bound
+                let entry = bound
                     .as_ref()
                     .and_then(|b| b.region.as_deref())
-                    .and_then(|r| family.and_then(|f| self.catalog.region(f, r)))
-                    .and_then(|e| self.operator(e));
+                    .and_then(|r| family.and_then(|f| self.catalog.region(f, r)));
+                let operator = entry.and_then(|e| self.operator(e));
+                let derivation = match (&operator, entry) {
+                    (Some(op), Some(e)) => format!(
+                        "{how}; its provider is configured for `{}`, whose partition {} operates",
+                        e.code, op.name
+                    ),
+                    _ => how,
+                };
                 let location = Location {
                     region: Known::Known(None),
                     countries: Known::Known(Vec::new()),
                     operator,
-                    derivation: how,
+                    derivation,
                 };
                 let custody = Custody::of(&provider, &location);
                 Placed { location, custody }
@@ -1012,9 +1019,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let c = Custody::of(provider, &loc);
                 if !custodies.iter().any(|(x, _)| x == &c) {
                     let holder = match &operator {
-                        Some(o) => format!("{} ({})", o.name, o.jurisdiction),
+                        Some(o) => format!("{}, controlled from {}", o.name, o.jurisdiction),
                         None => format!(
-                            "{} ({})",
+                            "{}, controlled from {}",
                             provider.company.known().map_or("?", String::as_str),
                             provider.jurisdiction.known().map_or("?", String::as_str)
                         ),

@@ -50,12 +50,16 @@ const NEEDED: &[&str] = &[
     "master_instance_name",
     "name",
     "namespace_name",
+    "plan_id",
     "region",
+    "region_name",
     "replica",
     "replica_rules",
     "replicate_source_db",
     "replication_configuration",
+    "replication_source_identifier",
     "resource_group_name",
+    "resources",
     "rule",
     "self_link",
     "server_id",
@@ -825,5 +829,28 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
             }
             i += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needed_keys_are_sorted_for_binary_search() {
+        assert!(NEEDED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn unknown_pointers_escape_and_nest() {
+        let keep = Keep {
+            all: true,
+            extra: None,
+        };
+        let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
+            "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
+        let doc = document(text, keep).unwrap();
+        let item = &doc.changes.unwrap()[0];
+        assert_eq!(item.unknown, ["/tags/c~0d", "/rule/0/x", "/id"]);
     }
 }
