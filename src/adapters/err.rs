@@ -14,7 +14,7 @@ use super::scan::{self, Seg};
 #[derive(Debug, Error, Diagnostic)]
 pub enum AdapterError {
     /// The file could not be opened or read.
-    #[error("cannot read `{name}`: {source}")]
+    #[error("cannot read `{name}`")]
     #[diagnostic(code(juris::adapter::io), help("check the path and its permissions"))]
     Io {
         name: String,
@@ -398,7 +398,7 @@ impl Input<'_> {
                 let (src, span) = self.at(offset.saturating_sub(1)..offset);
                 AdapterError::TooDeep {
                     limit: 128,
-                    path,
+                    path: scan::fmt_path_short(&scan::path_at(bytes, offset)),
                     src,
                     span,
                 }

@@ -195,7 +195,7 @@ fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, Ada
     };
     let input = Input { name, text };
     if let Some(at) = scan::too_deep(bytes, opts.max_depth) {
-        let path = scan::fmt_path(&scan::path_at(bytes, at));
+        let path = scan::fmt_path_short(&scan::path_at(bytes, at));
         let (src, span) = input.at(at..at + 1);
         return Err(AdapterError::TooDeep {
             limit: opts.max_depth,

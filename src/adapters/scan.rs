@@ -37,6 +37,15 @@ pub fn fmt_path(path: &[Seg]) -> String {
     out
 }
 
+/// Like [`fmt_path`], but a path of more than ten steps keeps its first eight and says
+/// how deep it goes (a nesting error's path is otherwise hundreds of `[0]`).
+pub fn fmt_path_short(path: &[Seg]) -> String {
+    if path.len() <= 10 {
+        return fmt_path(path);
+    }
+    format!("{}… ({} steps deep)", fmt_path(&path[..8]), path.len())
+}
+
 fn is_plain_key(k: &str) -> bool {
     !k.is_empty()
         && k.chars()
