@@ -1,1 +1,425 @@
-//! Placeholder; see the module docs once written.
+//! Adapters: infrastructure descriptions in, the resource model ([`Inventory`]) out.
+//!
+//! The kind of input is read from its content: a Terraform plan (`terraform show -json
+//! plan.out`), a Terraform state (`terraform show -json`), or juris's own inventory
+//! document (`docs/inventory.md`). Bad input is an [`AdapterError`], never a panic.
+//!
+//! ```
+//! use juris::adapters::{load_bytes, LoadOptions};
+//! use juris::catalog::Catalog;
+//!
+//! let catalog = Catalog::builtin();
+//! let plan = br#"{
+//!   "format_version": "1.2",
+//!   "resource_changes": [{
+//!     "address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket",
+//!     "name": "logs", "provider_name": "registry.terraform.io/hashicorp/aws",
+//!     "change": { "actions": ["create"], "after": { "bucket": "logs" }, "after_unknown": {} }
+//!   }],
+//!   "configuration": { "provider_config": { "aws": {
+//!     "name": "aws", "expressions": { "region": { "constant_value": "eu-central-1" } }
+//!   } } }
+//! }"#;
+//! let inventory = load_bytes("plan.json", plan, &LoadOptions::new(&catalog)).unwrap();
+//! let bucket = &inventory.resources[0];
+//! assert_eq!(bucket.location.countries.known().unwrap(), &["DE"]);
+//! assert_eq!(bucket.custody.jurisdiction.known().unwrap(), "US");
+//! ```
+
+mod address;
+mod err;
+mod inventory;
+mod places;
+mod scan;
+mod terraform;
+
+pub use err::{AdapterError, Excerpt};
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::catalog::Catalog;
+use crate::model::{INVENTORY_VERSION, Inventory};
+
+use err::Input;
+use scan::Seg;
+use terraform::read::{self, Keep, RawDoc};
+
+/// How to read inputs.
+pub struct LoadOptions<'a> {
+    pub catalog: &'a Catalog,
+    /// Which top-level attributes to keep in [`crate::model::Resource::attributes`].
+    pub projection: Projection,
+    /// Region per provider family (`aws` → `eu-west-1`) for configurations that set
+    /// none (the region comes from the environment). From `juris.toml` or the CLI.
+    pub default_regions: IndexMap<String, String>,
+    /// Inputs larger than this are refused before they are read.
+    pub max_bytes: u64,
+    /// Inputs nesting deeper than this are refused.
+    pub max_depth: usize,
+}
+
+impl LoadOptions<'_> {
+    /// All attributes, no default regions, 1 GiB, 128 levels.
+    pub fn new(catalog: &Catalog) -> LoadOptions<'_> {
+        LoadOptions {
+            catalog,
+            projection: Projection::All,
+            default_regions: IndexMap::new(),
+            max_bytes: 1 << 30,
+            max_depth: 128,
+        }
+    }
+
+    fn keep(&self) -> Keep<'_> {
+        match &self.projection {
+            Projection::All => Keep {
+                all: true,
+                extra: None,
+            },
+            Projection::Keys(keys) => Keep {
+                all: false,
+                extra: Some(keys),
+            },
+        }
+    }
+}
+
+/// Which planned attribute values to keep. Location, tags and flows read what they need
+/// regardless; the projection only decides what `attributes` carries, so a 300 MB plan
+/// never becomes a tree of everything in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Projection {
+    /// Every attribute (what `juris inventory` shows).
+    All,
+    /// Only these top-level attribute names (what the policies read).
+    Keys(BTreeSet<String>),
+}
+
+/// Reads one input file. `-` (stdin) is the caller's job: read it and call [`load_bytes`].
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Inventory, AdapterError> {
+    let name = path.display().to_string();
+    let io = |source| AdapterError::Io {
+        name: name.clone(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > opts.max_bytes {
+        return Err(AdapterError::TooLarge {
+            name,
+            size,
+            limit: opts.max_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let prepared = prepare(&name, &bytes, opts)?;
+    // The text is no longer needed: free it before building the inventory.
+    drop(bytes);
+    Ok(finish(&name, prepared, opts))
+}
+
+/// Reads one input held in memory; `name` is how diagnostics and the inventory call it.
+pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Inventory, AdapterError> {
+    let prepared = prepare(name, bytes, opts)?;
+    Ok(finish(name, prepared, opts))
+}
+
+/// Several inputs checked together: inputs, resources and warnings in order.
+pub fn merge(parts: Vec<Inventory>) -> Inventory {
+    let mut out = Inventory {
+        version: INVENTORY_VERSION,
+        ..Inventory::default()
+    };
+    for part in parts {
+        if out.today.is_none() {
+            out.today = part.today;
+        }
+        out.inputs.extend(part.inputs);
+        out.resources.extend(part.resources);
+        out.warnings.extend(part.warnings);
+    }
+    out
+}
+
+/// What an input turned out to be, checked, no longer tied to its text.
+enum Prepared {
+    Terraform(Box<terraform::Checked>),
+    Inventory(Inventory),
+}
+
+fn finish(name: &str, prepared: Prepared, opts: &LoadOptions) -> Inventory {
+    match prepared {
+        Prepared::Terraform(doc) => {
+            terraform::normalise(name, *doc, opts.catalog, &opts.default_regions, opts.keep())
+        }
+        Prepared::Inventory(inv) => inv,
+    }
+}
+
+fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, AdapterError> {
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(AdapterError::TooLarge {
+            name: name.to_owned(),
+            size: bytes.len() as u64,
+            limit: opts.max_bytes,
+        });
+    }
+    if let Some((looks_like, hint)) = binary_kind(bytes) {
+        let lossy = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned();
+        let input = Input { name, text: &lossy };
+        let (src, span) = input.at(0..1);
+        return Err(AdapterError::NotJson {
+            looks_like: looks_like.to_owned(),
+            hint: hint.to_owned(),
+            src,
+            span,
+        });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(&bytes[..(at + 64).min(bytes.len())]).into_owned();
+            let input = Input { name, text: &lossy };
+            let (src, span) = input.at(at..at + 1);
+            return Err(AdapterError::InvalidUtf8 {
+                offset: at,
+                src,
+                span,
+            });
+        }
+    };
+    let input = Input { name, text };
+    if let Some(at) = scan::too_deep(bytes, opts.max_depth) {
+        let path = scan::fmt_path_short(&scan::path_at(bytes, at));
+        let (src, span) = input.at(at..at + 1);
+        return Err(AdapterError::TooDeep {
+            limit: opts.max_depth,
+            path,
+            src,
+            span,
+        });
+    }
+    let keep = opts.keep();
+    let doc = match read::document(text, keep) {
+        Ok(doc) => doc,
+        Err(e) => return Err(json_error(input, &e)),
+    };
+    detect(input, doc, opts, keep)
+}
+
+/// A parse error at the very start means the input is not JSON at all.
+fn json_error(input: Input<'_>, e: &serde_json::Error) -> AdapterError {
+    let first = input.text.len() - input.text.trim_start().len();
+    let at = scan::offset_of(input.text.as_bytes(), e.line(), e.column());
+    let starts_wrong = e.classify() == serde_json::error::Category::Syntax && at <= first + 1;
+    if input.text.trim().is_empty() || starts_wrong {
+        let (looks_like, hint) = text_kind(input.text);
+        let (src, span) = input.at(first..first + 1);
+        return AdapterError::NotJson {
+            looks_like: looks_like.to_owned(),
+            hint: hint.to_owned(),
+            src,
+            span,
+        };
+    }
+    input.json_error(e, "Terraform JSON")
+}
+
+fn detect(
+    input: Input<'_>,
+    mut doc: RawDoc<'_>,
+    opts: &LoadOptions,
+    keep: Keep<'_>,
+) -> Result<Prepared, AdapterError> {
+    if let Some(what) = doc.not_object {
+        let (src, span) = input.at(0..1);
+        return Err(AdapterError::UnknownDocument {
+            looks_like: what.to_owned(),
+            hint: EXPECTED.to_owned(),
+            src,
+            span,
+        });
+    }
+    let has = |k: &str| doc.keys.iter().any(|x| x == k);
+    let raw_state = has("lineage") || has("serial");
+    if let Some(fv) = doc.format_version.clone() {
+        let is_plan = doc.changes.is_some() || doc.planned_values.is_some();
+        let is_state = !is_plan
+            && (doc.state_items.is_some()
+                || doc
+                    .keys
+                    .iter()
+                    .all(|k| k == "format_version" || k == "terraform_version"));
+        if is_plan || is_state {
+            let what = if is_plan { "plan" } else { "state" };
+            check_format(input, &fv, what)?;
+            let items = match (doc.changes.take(), doc.planned_values) {
+                (Some(changes), _) => changes,
+                // No `resource_changes` at all: the planned values are all we have.
+                (None, Some(pv)) => read::planned_values(pv, keep)
+                    .map_err(|e| input.json_error_in(pv.get(), &e, "Terraform JSON"))?,
+                (None, None) => doc.state_items.take().unwrap_or_default(),
+            };
+            let kind = if is_plan {
+                "terraform-plan"
+            } else {
+                "terraform-state"
+            };
+            let checked = terraform::check(
+                input,
+                kind,
+                doc.terraform_version,
+                doc.variables,
+                doc.configuration,
+                items,
+            )?;
+            return Ok(Prepared::Terraform(Box::new(checked)));
+        }
+    }
+    if let (Some(version), Some(_), false) = (&doc.version, &doc.resources, raw_state) {
+        if version.as_u64() != Some(u64::from(INVENTORY_VERSION)) {
+            let (src, span, _) = input.at_path(&[Seg::Key("version".into())]);
+            return Err(AdapterError::UnsupportedInventory {
+                version: version.to_string(),
+                supported: INVENTORY_VERSION,
+                src,
+                span,
+            });
+        }
+        return inventory::read(input, &opts.projection).map(Prepared::Inventory);
+    }
+    let (looks_like, hint) = object_kind(&doc);
+    let (src, span) = input.at(0..1);
+    Err(AdapterError::UnknownDocument {
+        looks_like,
+        hint,
+        src,
+        span,
+    })
+}
+
+const EXPECTED: &str = "juris reads `terraform show -json` output (of a plan or a state) or a juris inventory document (see docs/inventory.md)";
+
+/// Plan and state `format_version` 0.1 through 1.x.
+fn check_format(input: Input<'_>, v: &Value, what: &'static str) -> Result<(), AdapterError> {
+    let supported = v.as_str().and_then(|s| {
+        let (major, minor) = s.split_once('.').unwrap_or((s, "0"));
+        let major: u32 = major.parse().ok()?;
+        let minor: u32 = minor.split('.').next()?.parse().ok()?;
+        Some(major == 1 || (major == 0 && minor >= 1))
+    });
+    if supported == Some(true) {
+        return Ok(());
+    }
+    let (src, span, _) = input.at_path(&[Seg::Key("format_version".into())]);
+    Err(AdapterError::UnsupportedFormat {
+        what,
+        version: v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        src,
+        span,
+    })
+}
+
+fn object_kind(doc: &RawDoc<'_>) -> (String, String) {
+    let has = |k: &str| doc.keys.iter().any(|x| x == k);
+    let (looks, hint): (String, &str) = if has("lineage") || has("serial") {
+        (
+            "a raw Terraform state file (`terraform.tfstate`)".into(),
+            "run `terraform show -json > state.json` and pass that: juris reads the JSON form of a state",
+        )
+    } else if has("AWSTemplateFormatVersion") || has("Resources") {
+        (
+            "a CloudFormation template".into(),
+            "juris reads Terraform JSON; for other tools, write a juris inventory document (docs/inventory.md)",
+        )
+    } else if has("resource")
+        || has("provider")
+        || has("module")
+        || has("terraform")
+        || has("variable")
+    {
+        (
+            "Terraform configuration in JSON syntax (`.tf.json`)".into(),
+            "run `terraform plan -out plan.out && terraform show -json plan.out > plan.json` and pass plan.json",
+        )
+    } else if doc.format_version.is_some() {
+        (
+            "Terraform JSON of another kind (it has `format_version` but no `resource_changes`, `planned_values` or `values`)".into(),
+            EXPECTED,
+        )
+    } else if has("resources") {
+        (
+            "an inventory without `version`".into(),
+            "add `\"version\": 1` (see docs/inventory.md)",
+        )
+    } else if doc.keys.is_empty() {
+        ("an empty JSON object".into(), EXPECTED)
+    } else {
+        let keys: Vec<String> = doc.keys.iter().take(6).map(|k| format!("`{k}`")).collect();
+        (format!("an object with keys {}", keys.join(", ")), EXPECTED)
+    };
+    (looks, hint.to_owned())
+}
+
+/// Inputs recognisable from their first bytes that are not text JSON.
+fn binary_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some((
+            "a binary Terraform plan file (a zip archive)",
+            "convert it first: `terraform show -json plan.out > plan.json`, then pass plan.json",
+        ))
+    } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        Some((
+            "UTF-16 text (Windows PowerShell's `>` writes UTF-16)",
+            "write UTF-8 instead: `terraform show -json plan.out | Out-File -Encoding utf8 plan.json`",
+        ))
+    } else {
+        None
+    }
+}
+
+fn text_kind(text: &str) -> (&'static str, &'static str) {
+    let t = text.trim_start();
+    let word = |w: &str| t.starts_with(w);
+    if t.is_empty() {
+        (
+            "an empty file",
+            "the file is empty; did the command that wrote it fail?",
+        )
+    } else if word("Terraform used")
+        || word("Terraform will perform")
+        || word("No changes.")
+        || word("Plan:")
+    {
+        (
+            "human-readable `terraform plan` output",
+            "juris needs the JSON form: `terraform plan -out plan.out && terraform show -json plan.out > plan.json`",
+        )
+    } else if word("resource ")
+        || word("provider ")
+        || word("terraform {")
+        || word("module ")
+        || word("variable ")
+        || word("locals ")
+    {
+        (
+            "Terraform configuration (HCL)",
+            "juris reads the plan, not the configuration: `terraform plan -out plan.out && terraform show -json plan.out > plan.json`",
+        )
+    } else if word("<") {
+        ("XML or HTML", EXPECTED)
+    } else if word("---")
+        || t.lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with(':'))
+    {
+        ("YAML", EXPECTED)
+    } else {
+        ("text", EXPECTED)
+    }
+}

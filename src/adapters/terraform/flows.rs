@@ -1,0 +1,789 @@
+//! Data flows: edges from a resource to where copies of its data go (replication,
+//! replicas, backup copies, geo-redundant pairs), then their transitive closure.
+//!
+//! A destination is a planned resource when the configuration references it or an index
+//! (ARN, id, name) finds it, else a place read from the attribute itself (an ARN's
+//! region, `oss-<region>`, `qcs::cos:<region>::`), else unknown. Each resource's walk
+//! marks what it has visited, so cycles end and the work stays linear in the edges.
+
+use serde_json::Value;
+
+use crate::model::{Flow, Known};
+
+use super::config::Resolved;
+use super::locate::{Placed, Resolver};
+use super::nodes::Node;
+use crate::adapters::places;
+
+/// Where one edge goes.
+enum Dest {
+    Node(usize),
+    Place { target: String, placed: Placed },
+}
+
+struct Edge {
+    kind: &'static str,
+    via: String,
+    to: Dest,
+}
+
+/// One occurrence of an attribute inside nested blocks.
+struct Slot<'v> {
+    /// `rule[0].destination[0].bucket`
+    via: String,
+    /// Steps into the configuration's `expressions` (`rule`, `0`, ...).
+    steps: Vec<String>,
+    /// `None` when the value is unknown until apply.
+    value: Option<&'v Value>,
+}
+
+/// How to read a destination attribute's value.
+#[derive(Clone, Copy)]
+enum Reads {
+    /// An S3 bucket ARN or name.
+    S3Bucket,
+    /// An ARN, of a resource that may be in the plan.
+    Arn,
+    /// The name of a resource of this type.
+    Name(&'static str),
+    /// A region of the source's family.
+    Region,
+    /// A Tencent `qcs::cos:<region>::<bucket>`.
+    Qcs,
+}
+
+/// Computes every node's flows.
+pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
+    let nodes = r.nodes;
+    let mut edges: Vec<Vec<Edge>> = (0..nodes.len()).map(|_| Vec::new()).collect();
+    for i in 0..nodes.len() {
+        declare(r, i, &mut edges);
+    }
+    backup_selections(r, &mut edges);
+
+    let mut out: Vec<Vec<Flow>> = (0..nodes.len()).map(|_| Vec::new()).collect();
+    // `seen[j] == i + 1` marks node j visited in node i's walk, without clearing.
+    let mut seen = vec![0usize; nodes.len()];
+    for (i, flows) in out.iter_mut().enumerate() {
+        if edges[i].is_empty() {
+            continue;
+        }
+        seen[i] = i + 1;
+        let mut frontier: Vec<(usize, u32)> = vec![(i, 1)];
+        let mut next = 0;
+        while let Some(&(from, depth)) = frontier.get(next) {
+            next += 1;
+            for e in &edges[from] {
+                match &e.to {
+                    Dest::Node(t) => {
+                        if seen[*t] == i + 1 {
+                            continue;
+                        }
+                        seen[*t] = i + 1;
+                        let placed = r.placed(*t);
+                        flows.push(Flow {
+                            kind: e.kind.to_owned(),
+                            target: nodes[*t].item.address.clone(),
+                            in_inventory: true,
+                            via: e.via.clone(),
+                            depth,
+                            location: placed.location.clone(),
+                            custody: placed.custody.clone(),
+                        });
+                        frontier.push((*t, depth + 1));
+                    }
+                    Dest::Place { target, placed } => flows.push(Flow {
+                        kind: e.kind.to_owned(),
+                        target: target.clone(),
+                        in_inventory: false,
+                        via: e.via.clone(),
+                        depth,
+                        location: placed.location.clone(),
+                        custody: placed.custody.clone(),
+                    }),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The edges node `i` declares, pushed onto the node that owns the data.
+fn declare(r: &mut Resolver<'_, '_>, i: usize, edges: &mut [Vec<Edge>]) {
+    let n = &r.nodes[i];
+    let rtype = n.item.rtype.as_str();
+    let own = |r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], kind, path: &[&str], reads| {
+        for slot in slots(&r.nodes[i], path) {
+            let to = dest(r, i, &slot, reads);
+            edges[i].push(Edge {
+                kind,
+                via: via(&r.nodes[i], &slot.via),
+                to,
+            });
+        }
+    };
+    match rtype {
+        "aws_s3_bucket" => own(
+            r,
+            edges,
+            "s3-replication",
+            &[
+                "replication_configuration",
+                "*",
+                "rules",
+                "*",
+                "destination",
+                "*",
+                "bucket",
+            ],
+            Reads::S3Bucket,
+        ),
+        "aws_s3_bucket_replication_configuration" => companion(
+            r,
+            edges,
+            i,
+            &["bucket"],
+            Reads::S3Bucket,
+            "s3-replication",
+            &["rule", "*", "destination", "*", "bucket"],
+            Reads::S3Bucket,
+        ),
+        "aws_dynamodb_table" => own(
+            r,
+            edges,
+            "dynamodb-replica",
+            &["replica", "*", "region_name"],
+            Reads::Region,
+        ),
+        "aws_dynamodb_table_replica" => replica_of(
+            r,
+            edges,
+            i,
+            &["global_table_arn"],
+            Reads::Arn,
+            "dynamodb-replica",
+        ),
+        "aws_db_instance" => replica_of(
+            r,
+            edges,
+            i,
+            &["replicate_source_db"],
+            Reads::Name("aws_db_instance"),
+            "rds-read-replica",
+        ),
+        "aws_rds_cluster" => replica_of(
+            r,
+            edges,
+            i,
+            &["replication_source_identifier"],
+            Reads::Arn,
+            "rds-read-replica",
+        ),
+        "aws_db_instance_automated_backups_replication" => replica_of(
+            r,
+            edges,
+            i,
+            &["source_db_instance_arn"],
+            Reads::Arn,
+            "backup-copy",
+        ),
+        "aws_backup_plan" => own(
+            r,
+            edges,
+            "backup-copy",
+            &["rule", "*", "copy_action", "*", "destination_vault_arn"],
+            Reads::Arn,
+        ),
+        "aws_secretsmanager_secret" => own(
+            r,
+            edges,
+            "secret-replica",
+            &["replica", "*", "region"],
+            Reads::Region,
+        ),
+        "google_storage_bucket" => gcs_members(r, edges, i),
+        "google_sql_database_instance" => {
+            replica_of(
+                r,
+                edges,
+                i,
+                &["master_instance_name"],
+                Reads::Name("google_sql_database_instance"),
+                "cloudsql-replica",
+            );
+            own(
+                r,
+                edges,
+                "cloudsql-backup",
+                &["settings", "*", "backup_configuration", "*", "location"],
+                Reads::Region,
+            );
+        }
+        "azurerm_storage_account" => azure_pair(
+            r,
+            edges,
+            i,
+            "account_replication_type",
+            &["GRS", "RAGRS", "GZRS", "RAGZRS"],
+        ),
+        "azurerm_mssql_database" => {
+            azure_pair(r, edges, i, "storage_account_type", &["Geo", "GeoZone"])
+        }
+        "azurerm_recovery_services_vault" => {
+            azure_pair(r, edges, i, "storage_mode_type", &["GeoRedundant"])
+        }
+        "azurerm_postgresql_flexible_server" | "azurerm_mysql_flexible_server" => {
+            azure_pair(r, edges, i, "geo_redundant_backup_enabled", &["true"])
+        }
+        "azurerm_cosmosdb_account" => own(
+            r,
+            edges,
+            "cosmosdb-geo-replica",
+            &["geo_location", "*", "location"],
+            Reads::Region,
+        ),
+        "alicloud_oss_bucket_replication" => oss_replication(r, edges, i),
+        "alicloud_rds_instance_cross_backup_policy" => companion(
+            r,
+            edges,
+            i,
+            &["instance_id"],
+            Reads::Name("alicloud_db_instance"),
+            "rds-cross-region-backup",
+            &["cross_backup_region"],
+            Reads::Region,
+        ),
+        "tencentcloud_cos_bucket" => own(
+            r,
+            edges,
+            "cos-replication",
+            &["replica_rules", "*", "destination_bucket"],
+            Reads::Qcs,
+        ),
+        "huaweicloud_obs_bucket_replication" => companion(
+            r,
+            edges,
+            i,
+            &["bucket"],
+            Reads::Name("huaweicloud_obs_bucket"),
+            "obs-replication",
+            &["destination_bucket"],
+            Reads::Name("huaweicloud_obs_bucket"),
+        ),
+        "huaweicloud_rds_cross_region_backup_strategy" => companion(
+            r,
+            edges,
+            i,
+            &["instance_id"],
+            Reads::Name("huaweicloud_rds_instance"),
+            "rds-cross-region-backup",
+            &["destination_region"],
+            Reads::Region,
+        ),
+        "huaweicloud_cbr_policy" => own(
+            r,
+            edges,
+            "backup-copy",
+            &["destination_region"],
+            Reads::Region,
+        ),
+        _ => {}
+    }
+}
+
+/// A companion resource (`aws_s3_bucket_replication_configuration`) declares copies of
+/// another resource's data: the edge belongs to that resource when it is in the plan,
+/// else to the companion itself.
+#[allow(clippy::too_many_arguments)]
+fn companion(
+    r: &mut Resolver<'_, '_>,
+    edges: &mut [Vec<Edge>],
+    i: usize,
+    source_path: &[&str],
+    source_reads: Reads,
+    kind: &'static str,
+    dest_path: &[&str],
+    dest_reads: Reads,
+) {
+    let owner = slots(&r.nodes[i], source_path)
+        .first()
+        .and_then(|s| match dest(r, i, s, source_reads) {
+            Dest::Node(o) => Some(o),
+            Dest::Place { .. } => None,
+        })
+        .unwrap_or(i);
+    for slot in slots(&r.nodes[i], dest_path) {
+        let to = dest(r, i, &slot, dest_reads);
+        edges[owner].push(Edge {
+            kind,
+            via: via(&r.nodes[i], &slot.via),
+            to,
+        });
+    }
+}
+
+/// A replica names its source (`replicate_source_db`): the source's data flows here.
+fn replica_of(
+    r: &mut Resolver<'_, '_>,
+    edges: &mut [Vec<Edge>],
+    i: usize,
+    path: &[&str],
+    reads: Reads,
+    kind: &'static str,
+) {
+    for slot in slots(&r.nodes[i], path) {
+        if let Dest::Node(source) = dest(r, i, &slot, reads) {
+            edges[source].push(Edge {
+                kind,
+                via: via(&r.nodes[i], &slot.via),
+                to: Dest::Node(i),
+            });
+        }
+    }
+}
+
+/// Google Storage dual- and multi-regions copy data to each member region.
+fn gcs_members(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) {
+    let n = &r.nodes[i];
+    let placement = slots(n, &["custom_placement_config", "*", "data_locations", "*"]);
+    let slots: Vec<(String, String)> = if placement.is_empty() {
+        let Some(loc) = n.str_attr("location") else {
+            return;
+        };
+        let Some(entry) = r.catalog.region("google", loc) else {
+            return;
+        };
+        entry
+            .members
+            .iter()
+            .map(|m| ("location".to_owned(), m.clone()))
+            .collect()
+    } else {
+        placement
+            .iter()
+            .filter_map(|s| Some((s.via.clone(), s.value?.as_str()?.to_owned())))
+            .collect()
+    };
+    for (path, member) in slots {
+        let placed = r.region_placed(
+            i,
+            &member,
+            format!("member region `{member}` of the bucket's location"),
+        );
+        edges[i].push(Edge {
+            kind: "gcs-dual-region",
+            via: via(&r.nodes[i], &path),
+            to: Dest::Place {
+                target: member,
+                placed,
+            },
+        });
+    }
+}
+
+/// Azure geo-redundant storage and backups go to the region's pair.
+fn azure_pair(
+    r: &mut Resolver<'_, '_>,
+    edges: &mut [Vec<Edge>],
+    i: usize,
+    key: &str,
+    geo: &[&str],
+) {
+    let n = &r.nodes[i];
+    let setting = match n.attr(key) {
+        super::nodes::Attr::Known(Value::String(s)) => Some(s.clone()),
+        super::nodes::Attr::Known(Value::Bool(b)) => Some(b.to_string()),
+        super::nodes::Attr::Unknown => None,
+        _ => return,
+    };
+    if let Some(s) = &setting
+        && !geo.iter().any(|g| g.eq_ignore_ascii_case(s))
+    {
+        return;
+    }
+    let placed = r.placed(i);
+    let region = placed.location.region.clone();
+    let via = via(n, key);
+    let condition = match &setting {
+        Some(s) => format!("`{key}` = `{s}`"),
+        None => format!("`{key}` is unknown until apply and may be geo-redundant"),
+    };
+    let to = match region {
+        Known::Known(Some(code)) => match r
+            .catalog
+            .region("azure", &code)
+            .and_then(|e| e.pair.clone())
+        {
+            Some(pair) => Dest::Place {
+                placed: r.region_placed(
+                    i,
+                    &pair,
+                    format!("{condition}: copies go to `{pair}`, the pair of `{code}`"),
+                ),
+                target: pair,
+            },
+            None => Dest::Place {
+                target: format!("pair of {code}"),
+                placed: r.unknown_placed(
+                    i,
+                    format!("{condition}, but `{code}` has no paired region in the catalog"),
+                ),
+            },
+        },
+        _ => Dest::Place {
+            target: "paired region".to_owned(),
+            placed: r.unknown_placed(
+                i,
+                format!(
+                    "{condition}; the paired region is unknown because the resource's region is"
+                ),
+            ),
+        },
+    };
+    edges[i].push(Edge {
+        kind: "azure-geo-redundancy",
+        via,
+        to,
+    });
+}
+
+/// `alicloud_oss_bucket_replication`: `bucket` → `destination[].bucket` in `destination[].location`.
+fn oss_replication(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) {
+    let owner = slots(&r.nodes[i], &["bucket"])
+        .first()
+        .and_then(
+            |s| match dest(r, i, s, Reads::Name("alicloud_oss_bucket")) {
+                Dest::Node(o) => Some(o),
+                Dest::Place { .. } => None,
+            },
+        )
+        .unwrap_or(i);
+    let buckets = slots(&r.nodes[i], &["destination", "*", "bucket"]);
+    for slot in buckets {
+        let mut to = dest(r, i, &slot, Reads::Name("alicloud_oss_bucket"));
+        if let Dest::Place { .. } = to {
+            let location_via = slot.via.replace(".bucket", ".location");
+            let location = slots(&r.nodes[i], &["destination", "*", "location"])
+                .into_iter()
+                .find(|s| s.via == location_via)
+                .and_then(|s| s.value.and_then(Value::as_str).map(str::to_owned));
+            if let Some(loc) = location {
+                let region = places::oss_region(&loc).to_owned();
+                let bucket = slot.value.and_then(Value::as_str).unwrap_or("?").to_owned();
+                to = Dest::Place {
+                    placed: r.region_placed(i, &region, format!("`{location_via}` = `{loc}`")),
+                    target: bucket,
+                };
+            }
+        }
+        edges[owner].push(Edge {
+            kind: "oss-replication",
+            via: via(&r.nodes[i], &slot.via),
+            to,
+        });
+    }
+}
+
+/// `aws_backup_selection` applies a plan to resources: they get the plan's copies.
+fn backup_selections(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>]) {
+    for i in 0..r.nodes.len() {
+        if r.nodes[i].item.rtype != "aws_backup_selection" {
+            continue;
+        }
+        let Some(plan) = slots(&r.nodes[i], &["plan_id"]).first().and_then(|s| {
+            match dest(r, i, s, Reads::Name("aws_backup_plan")) {
+                Dest::Node(p) => Some(p),
+                Dest::Place { .. } => None,
+            }
+        }) else {
+            continue;
+        };
+        let copies: Vec<(String, usize)> = edges[plan]
+            .iter()
+            .filter_map(|e| match e.to {
+                Dest::Node(t) => Some((e.via.clone(), t)),
+                Dest::Place { .. } => None,
+            })
+            .collect();
+        let places: Vec<(String, String, Placed)> = edges[plan]
+            .iter()
+            .filter_map(|e| match &e.to {
+                Dest::Place { target, placed } => {
+                    Some((e.via.clone(), target.clone(), placed.clone()))
+                }
+                Dest::Node(_) => None,
+            })
+            .collect();
+        for target in selected(r, i) {
+            for (via, t) in &copies {
+                edges[target].push(Edge {
+                    kind: "backup-copy",
+                    via: via.clone(),
+                    to: Dest::Node(*t),
+                });
+            }
+            for (via, t, placed) in &places {
+                edges[target].push(Edge {
+                    kind: "backup-copy",
+                    via: via.clone(),
+                    to: Dest::Place {
+                        target: t.clone(),
+                        placed: placed.clone(),
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// The resources an `aws_backup_selection` selects, by reference or by known ARN.
+fn selected(r: &mut Resolver<'_, '_>, i: usize) -> Vec<usize> {
+    let n = &r.nodes[i];
+    let mut out = Vec::new();
+    if let Some(expr) = n.expr("resources") {
+        for (module, address) in r.config.resource_refs(expr, &n.config_module) {
+            out.extend(r.index.referenced(r.nodes, i, &module, &address));
+        }
+    }
+    if let Some(Value::Array(arns)) = n.item.after.get("resources") {
+        for arn in arns.iter().filter_map(Value::as_str) {
+            if let Some(v) = r.index.by_arn.get(arn) {
+                out.extend(v.iter().copied());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Resolves one destination slot.
+fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) -> Dest {
+    let n = &r.nodes[from];
+    // 1. The configuration references a planned resource: exact, even before apply.
+    let steps: Vec<&str> = slot.steps.iter().map(String::as_str).collect();
+    if let Some(expr) = n
+        .cfg
+        .and_then(|c| super::config::expr_at(&c.expressions, &steps))
+        && let Resolved::Ref {
+            module, address, ..
+        } = r.config.resolve(expr, &n.config_module)
+    {
+        let found = r.index.referenced(r.nodes, from, &module, &address);
+        match found.as_slice() {
+            [one] => return Dest::Node(*one),
+            [] => {}
+            _ => {
+                return Dest::Place {
+                    placed: r.unknown_placed(
+                        from,
+                        format!(
+                            "`{address}` has several instances and the plan does not say which one"
+                        ),
+                    ),
+                    target: address,
+                };
+            }
+        }
+    }
+    let Some(value) = slot.value else {
+        return Dest::Place {
+            target: "unknown until apply".to_owned(),
+            placed: r.unknown_placed(from, format!("`{}` is unknown until apply", slot.via)),
+        };
+    };
+    let Some(text) = value.as_str() else {
+        return Dest::Place {
+            target: value.to_string(),
+            placed: r.unknown_placed(from, format!("`{}` is not a string", slot.via)),
+        };
+    };
+    // 2. An index finds a planned resource; 3. else the value says where.
+    let find = |r: &Resolver<'_, '_>, rtype: &str, name: &str| -> Option<usize> {
+        match r
+            .index
+            .by_name
+            .get(&(rtype.to_owned(), name.to_owned()))?
+            .as_slice()
+        {
+            [one] if *one != from => Some(*one),
+            _ => None,
+        }
+    };
+    match reads {
+        Reads::S3Bucket => {
+            let bucket = places::s3_bucket_name(text);
+            match find(r, "aws_s3_bucket", bucket) {
+                Some(j) => Dest::Node(j),
+                None => Dest::Place {
+                    target: text.to_owned(),
+                    placed: r.unknown_placed(
+                        from,
+                        format!("bucket `{bucket}` is not in this plan, and S3 bucket ARNs do not name a region"),
+                    ),
+                },
+            }
+        }
+        Reads::Arn => match r.index.by_arn.get(text).map(Vec::as_slice) {
+            Some([one]) if *one != from => Dest::Node(*one),
+            _ => match places::arn(text) {
+                Some(arn) if !arn.region.is_empty() => Dest::Place {
+                    placed: r.region_placed(
+                        from,
+                        arn.region,
+                        format!("the ARN `{text}` names region `{}`", arn.region),
+                    ),
+                    target: text.to_owned(),
+                },
+                _ => Dest::Place {
+                    target: text.to_owned(),
+                    placed: r.unknown_placed(
+                        from,
+                        format!("`{text}` is not in this plan and names no region"),
+                    ),
+                },
+            },
+        },
+        Reads::Name(rtype) => {
+            // Cloud SQL names may be written `project:instance`.
+            let name = text.rsplit(':').next().unwrap_or(text);
+            match find(r, rtype, name).or_else(|| {
+                match r.index.by_id.get(text).map(Vec::as_slice) {
+                    Some([one]) if *one != from => Some(*one),
+                    _ => None,
+                }
+            }) {
+                Some(j) => Dest::Node(j),
+                None => match places::arn(text) {
+                    Some(arn) if !arn.region.is_empty() => Dest::Place {
+                        placed: r.region_placed(
+                            from,
+                            arn.region,
+                            format!("the ARN `{text}` names region `{}`", arn.region),
+                        ),
+                        target: text.to_owned(),
+                    },
+                    _ => Dest::Place {
+                        target: text.to_owned(),
+                        placed: r.unknown_placed(from, format!("`{text}` is not in this plan")),
+                    },
+                },
+            }
+        }
+        Reads::Region => Dest::Place {
+            placed: r.region_placed(from, text, format!("`{}` = `{text}`", slot.via)),
+            target: text.to_owned(),
+        },
+        Reads::Qcs => match places::qcs_cos(text) {
+            Some((region, bucket)) => match find(r, "tencentcloud_cos_bucket", bucket) {
+                Some(j) => Dest::Node(j),
+                None => Dest::Place {
+                    placed: r.region_placed(
+                        from,
+                        region,
+                        format!("`{text}` names region `{region}`"),
+                    ),
+                    target: text.to_owned(),
+                },
+            },
+            None => Dest::Place {
+                target: text.to_owned(),
+                placed: r.unknown_placed(
+                    from,
+                    format!("`{text}` is not a `qcs::cos:<region>::<bucket>` name"),
+                ),
+            },
+        },
+    }
+}
+
+/// `address.path`, naming the attribute that declares a flow.
+fn via(n: &Node<'_>, path: &str) -> String {
+    format!("{}.{path}", n.item.address)
+}
+
+/// Every value at `path` in the node's attributes; `*` walks an array.
+fn slots<'v>(n: &'v Node<'_>, path: &[&str]) -> Vec<Slot<'v>> {
+    let mut out = Vec::new();
+    let Some((first, rest)) = path.split_first() else {
+        return out;
+    };
+    let start = n.item.after.get(*first).filter(|v| !v.is_null());
+    walk(
+        n,
+        start,
+        rest,
+        first.to_string(),
+        format!("/{first}"),
+        vec![first.to_string()],
+        &mut out,
+    );
+    out
+}
+
+fn walk<'v>(
+    n: &Node<'_>,
+    value: Option<&'v Value>,
+    rest: &[&str],
+    via: String,
+    pointer: String,
+    steps: Vec<String>,
+    out: &mut Vec<Slot<'v>>,
+) {
+    let Some(value) = value else {
+        if n.is_unknown_at(&pointer) {
+            out.push(Slot {
+                via,
+                steps,
+                value: None,
+            });
+        }
+        return;
+    };
+    let Some((step, rest)) = rest.split_first() else {
+        out.push(Slot {
+            via,
+            steps,
+            value: Some(value),
+        });
+        return;
+    };
+    if *step == "*" {
+        let Some(items) = value.as_array() else {
+            return;
+        };
+        for (k, item) in items.iter().enumerate() {
+            let mut s = steps.clone();
+            s.push(k.to_string());
+            walk(
+                n,
+                Some(item).filter(|v| !v.is_null()),
+                rest,
+                format!("{via}[{k}]"),
+                format!("{pointer}/{k}"),
+                s,
+                out,
+            );
+        }
+        if items.is_empty() && n.is_unknown_at(&pointer) {
+            out.push(Slot {
+                via,
+                steps,
+                value: None,
+            });
+        }
+    } else {
+        let mut s = steps;
+        s.push((*step).to_owned());
+        let next = value.get(*step).filter(|v| !v.is_null());
+        walk(
+            n,
+            next,
+            rest,
+            format!("{via}.{step}"),
+            format!("{pointer}/{step}"),
+            s,
+            out,
+        );
+    }
+}

@@ -1,0 +1,1163 @@
+//! Where each resource's data sits and who holds it, following Terraform's own rules
+//! per provider family, and saying in words how it was found.
+//!
+//! A value the plan cannot know is unknown, never a guess; but an unknown with only one
+//! possible outcome is known (every candidate provider configuration has the same
+//! region; every region of the family has the same custody).
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use crate::catalog::{Catalog, RegionEntry};
+use crate::model::{Company, Custody, Known, Location, Provider, Warning};
+
+use super::config::{Binding, Config, Resolved};
+use super::nodes::{Attr, Index, Node, ProviderKind};
+use crate::adapters::places;
+
+/// A resource's location and custody, and the provider region (for global resources).
+#[derive(Clone, Debug)]
+pub(crate) struct Placed {
+    pub location: Location,
+    pub custody: Custody,
+}
+
+/// Where the resolution rules say a resource is, before the catalog is consulted.
+enum Place {
+    Region {
+        code: String,
+        how: String,
+    },
+    /// A region whose data is spread over member regions (Google custom placement).
+    Placement {
+        code: String,
+        members: Vec<String>,
+        how: String,
+    },
+    Global(String),
+    Unknown(String),
+    /// The same place as another resource.
+    Same {
+        node: usize,
+        how: String,
+    },
+    Utility(String),
+}
+
+/// How to read a location attribute's value.
+#[derive(Clone, Copy)]
+enum Reading {
+    Region,
+    Zone,
+    /// A region, multi-region, dual-region or zone (Google `location`, Azure `location`).
+    Location,
+    Oss,
+    Arn,
+    SelfLink,
+}
+
+/// Attribute names whose value is a place, so `x = other.<attr>` means "where `other` is".
+const PLACE_ATTRS: &[&str] = &[
+    "location",
+    "region",
+    "zone",
+    "availability_zone",
+    "primary_location",
+];
+
+/// Arguments that tie a child resource to the parent it lives in.
+/// (`resource_group_name` is not one: a group's location only holds its metadata.)
+const AZURE_PARENTS: &[&str] = &[
+    "server_id",
+    "storage_account_id",
+    "key_vault_id",
+    "virtual_network_id",
+    "network_security_group_id",
+    "network_interface_id",
+    "namespace_id",
+    "cluster_id",
+    "workspace_id",
+    "server_name",
+    "storage_account_name",
+    "account_name",
+    "namespace_name",
+    "virtual_network_name",
+    "network_security_group_name",
+    "vault_name",
+    "recovery_vault_name",
+];
+const GOOGLE_PARENTS: &[&str] = &["bucket", "instance", "dataset_id"];
+
+pub(crate) struct Resolver<'a, 'n> {
+    pub catalog: &'a Catalog,
+    pub config: &'n Config<'a>,
+    pub nodes: &'n [Node<'a>],
+    pub index: &'n Index,
+    pub defaults: &'n IndexMap<String, String>,
+    pub input: &'n str,
+    memo: Vec<Option<Rc<Placed>>>,
+    busy: Vec<bool>,
+    bindings: FxHashMap<(String, Option<String>, String), Rc<BoundRegion>>,
+    uniform: FxHashMap<String, Rc<Uniform>>,
+    pub warnings: Vec<Warning>,
+    warned: rustc_hash::FxHashSet<String>,
+}
+
+/// What a provider binding says about the region, as a sentence and a value.
+#[derive(Debug)]
+struct BoundRegion {
+    alias: Option<String>,
+    /// `Some(code)` when the configuration determines it.
+    region: Option<String>,
+    /// The configuration sets no region at all (the environment decides).
+    absent: bool,
+    how: String,
+    /// Provider `default_tags` (AWS) / `default_labels` (Google), when constant.
+    default_tags: DefaultTags,
+    /// Several candidate configurations disagree (an older plan without passed providers).
+    ambiguous: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum DefaultTags {
+    None,
+    Known(serde_json::Map<String, Value>),
+    Unknown,
+}
+
+/// Facts that hold in every region of a family.
+struct Uniform {
+    custody: Option<Custody>,
+    countries: Option<Vec<String>>,
+    holder: String,
+}
+
+impl<'a, 'n> Resolver<'a, 'n> {
+    pub fn new(
+        catalog: &'a Catalog,
+        config: &'n Config<'a>,
+        nodes: &'n [Node<'a>],
+        index: &'n Index,
+        defaults: &'n IndexMap<String, String>,
+        input: &'n str,
+    ) -> Self {
+        Resolver {
+            catalog,
+            config,
+            nodes,
+            index,
+            defaults,
+            input,
+            memo: vec![None; nodes.len()],
+            busy: vec![false; nodes.len()],
+            bindings: FxHashMap::default(),
+            uniform: FxHashMap::default(),
+            warnings: Vec::new(),
+            warned: Default::default(),
+        }
+    }
+
+    /// The model's provider block for a node.
+    pub fn provider(&mut self, i: usize) -> Provider {
+        let n = &self.nodes[i];
+        let alias = match n.provider {
+            ProviderKind::Cloud(_) => self.bound(i).alias.clone(),
+            _ => None,
+        };
+        match n.provider {
+            ProviderKind::Cloud(p) => Provider {
+                source: n.source.clone(),
+                alias,
+                family: Some(p.family.clone()),
+                company: Known::Known(p.company.clone()),
+                jurisdiction: Known::Known(p.jurisdiction.clone()),
+            },
+            ProviderKind::Utility => Provider {
+                source: n.source.clone(),
+                alias,
+                family: None,
+                company: Known::Known(NONE.to_owned()),
+                jurisdiction: Known::Known(NONE.to_owned()),
+            },
+            ProviderKind::Unknown => Provider {
+                source: n.source.clone(),
+                alias,
+                family: None,
+                company: Known::Unknown,
+                jurisdiction: Known::Unknown,
+            },
+        }
+    }
+
+    /// Provider default tags for a node's provider configuration.
+    pub fn default_tags(&mut self, i: usize) -> DefaultTags {
+        match self.nodes[i].provider {
+            ProviderKind::Cloud(_) => self.bound(i).default_tags.clone(),
+            _ => DefaultTags::None,
+        }
+    }
+
+    /// Location and custody of node `i`, computed once.
+    pub fn placed(&mut self, i: usize) -> Rc<Placed> {
+        if let Some(p) = &self.memo[i] {
+            return p.clone();
+        }
+        self.busy[i] = true;
+        let place = self.place(i);
+        let placed = Rc::new(self.finish(i, place));
+        self.busy[i] = false;
+        self.memo[i] = Some(placed.clone());
+        placed
+    }
+
+    /// The location of a region of node `i`'s family (a flow destination).
+    pub fn region_placed(&mut self, i: usize, code: &str, how: String) -> Placed {
+        self.finish(
+            i,
+            Place::Region {
+                code: code.to_owned(),
+                how,
+            },
+        )
+    }
+
+    /// An unknown place for node `i`'s family, custody decided where the family agrees.
+    pub fn unknown_placed(&mut self, i: usize, how: String) -> Placed {
+        self.finish(i, Place::Unknown(how))
+    }
+
+    fn place(&mut self, i: usize) -> Place {
+        let n = &self.nodes[i];
+        let family = match n.provider {
+            ProviderKind::Utility => {
+                return Place::Utility(format!(
+                    "`{}` is a utility provider: it holds no data at a cloud",
+                    n.source
+                ));
+            }
+            ProviderKind::Unknown => {
+                self.warn_once(
+                    format!("provider:{}", n.source),
+                    format!(
+                        "provider `{}` is not in the catalog, so its resources have unknown location and custody; describe it in a catalog extension file (see docs/inventory.md)",
+                        n.source
+                    ),
+                    Some(n.item.address.clone()),
+                );
+                return self
+                    .first(
+                        i,
+                        &[("region", Reading::Region), ("location", Reading::Location)],
+                    )
+                    .unwrap_or_else(|| {
+                        Place::Unknown(format!("provider `{}` is not in the catalog", n.source))
+                    });
+            }
+            ProviderKind::Cloud(p) => p.family.as_str(),
+        };
+        let rtype = n.item.rtype.as_str();
+        let own: Option<Place> = match family {
+            "aws" => self.first(
+                i,
+                &[
+                    ("region", Reading::Region),
+                    ("arn", Reading::Arn),
+                    ("availability_zone", Reading::Zone),
+                ],
+            ),
+            "azure" => self
+                .first(i, &[("location", Reading::Location)])
+                .or_else(|| self.parent(i, AZURE_PARENTS)),
+            "google" => self
+                .placement(i)
+                .or_else(|| {
+                    self.first(
+                        i,
+                        &[
+                            ("location", Reading::Location),
+                            ("region", Reading::Location),
+                            ("zone", Reading::Zone),
+                            ("self_link", Reading::SelfLink),
+                        ],
+                    )
+                })
+                .or_else(|| self.parent(i, GOOGLE_PARENTS)),
+            "alicloud" => {
+                let oss = if rtype == "alicloud_oss_bucket" {
+                    self.first(i, &[("location", Reading::Oss)])
+                } else {
+                    None
+                };
+                oss.or_else(|| {
+                    self.first(
+                        i,
+                        &[
+                            ("zone_id", Reading::Zone),
+                            ("availability_zone", Reading::Zone),
+                        ],
+                    )
+                })
+            }
+            "tencentcloud" => self.first(i, &[("availability_zone", Reading::Zone)]),
+            "huaweicloud" => self.first(
+                i,
+                &[
+                    ("region", Reading::Region),
+                    ("availability_zone", Reading::Zone),
+                ],
+            ),
+            "oci" => None,
+            _ => self.first(
+                i,
+                &[
+                    ("region", Reading::Region),
+                    ("location", Reading::Location),
+                    ("zone", Reading::Zone),
+                    ("availability_zone", Reading::Zone),
+                ],
+            ),
+        };
+        if let Some(p) = own {
+            return p;
+        }
+        if is_global(family, rtype) {
+            return Place::Global(format!(
+                "`{rtype}` is a global resource type: it has no region"
+            ));
+        }
+        if family == "azure" {
+            return self.default_or_unknown(
+                family,
+                format!("`{rtype}` has no `location` and no parent resource in the plan"),
+            );
+        }
+        self.by_provider(i, family)
+    }
+
+    /// The first of `attrs` that says where the resource is.
+    fn first(&mut self, i: usize, attrs: &[(&str, Reading)]) -> Option<Place> {
+        attrs
+            .iter()
+            .find_map(|&(key, how)| self.read_attr(i, key, how))
+    }
+
+    fn read_attr(&mut self, i: usize, key: &str, reading: Reading) -> Option<Place> {
+        let n = &self.nodes[i];
+        match n.attr(key) {
+            Attr::Known(Value::String(s)) if !s.is_empty() => {
+                self.read_value(n.family(), key, s, reading, "on the resource")
+            }
+            Attr::Known(_) | Attr::Absent => None,
+            Attr::Unknown => {
+                // Zones and ARNs of providers that place everything in the provider's region
+                // only confirm it; unknown, they say nothing.
+                let decides = match reading {
+                    Reading::Zone | Reading::Arn => matches!(n.family(), Some("google") | None),
+                    _ => true,
+                };
+                // Computed with no argument in the configuration: a default the provider
+                // fills in from its own configuration, so fall through to that.
+                let expr = n.expr(key).filter(|_| decides)?;
+                match self.config.resolve(expr, &n.config_module) {
+                    Resolved::Value(Value::String(s), how) => {
+                        self.read_value(n.family(), key, &s, reading, &format!("from {how}"))
+                    }
+                    Resolved::Ref {
+                        module,
+                        address,
+                        attr,
+                    } if PLACE_ATTRS.contains(&attr.as_str()) => Some(self.follow(
+                        i,
+                        &module,
+                        &address,
+                        format!("`{key}` is `{address}.{attr}`"),
+                    )),
+                    Resolved::Ref { address, attr, .. } => Some(Place::Unknown(format!(
+                        "`{key}` is computed at apply time from `{address}.{attr}`"
+                    ))),
+                    Resolved::Unknown(why) => Some(Place::Unknown(format!(
+                        "`{key}` is unknown until apply: {why}"
+                    ))),
+                    Resolved::Value(..) | Resolved::Null => None,
+                }
+            }
+        }
+    }
+
+    fn read_value(
+        &self,
+        family: Option<&str>,
+        key: &str,
+        value: &str,
+        reading: Reading,
+        whence: &str,
+    ) -> Option<Place> {
+        let region = |code: String, how: String| Some(Place::Region { code, how });
+        let known = |code: &str| family.and_then(|f| self.catalog.region(f, code));
+        let zone = |z: &str| family.and_then(|f| places::zone_region(self.catalog, f, z));
+        match reading {
+            Reading::Region => region(value.to_owned(), format!("`{key}` = `{value}` {whence}")),
+            Reading::Location => {
+                if value.eq_ignore_ascii_case("global") {
+                    return Some(Place::Global(format!("`{key}` = `{value}` {whence}")));
+                }
+                match (known(value), zone(value)) {
+                    (Some(r), _) => region(r.code.clone(), format!("`{key}` = `{value}` {whence}")),
+                    (None, Some(r)) => region(
+                        r.code.clone(),
+                        format!(
+                            "`{key}` = `{value}` {whence}, a zone of region `{}`",
+                            r.code
+                        ),
+                    ),
+                    (None, None) => {
+                        region(value.to_owned(), format!("`{key}` = `{value}` {whence}"))
+                    }
+                }
+            }
+            Reading::Zone => zone(value).and_then(|r| {
+                region(
+                    r.code.clone(),
+                    format!(
+                        "`{key}` = `{value}` {whence}, a zone of region `{}`",
+                        r.code
+                    ),
+                )
+            }),
+            Reading::Oss => {
+                let code = places::oss_region(value);
+                region(code.to_owned(), format!("`{key}` = `{value}` {whence}"))
+            }
+            Reading::Arn => {
+                let arn = places::arn(value)?;
+                (!arn.region.is_empty()).then(|| Place::Region {
+                    code: arn.region.to_owned(),
+                    how: format!("the ARN `{value}` {whence} names region `{}`", arn.region),
+                })
+            }
+            Reading::SelfLink => match places::google_self_link(value)? {
+                places::SelfLink::Zone(z) => zone(z).and_then(|r| {
+                    region(
+                        r.code.clone(),
+                        format!("`{key}` names zone `{z}` of region `{}`", r.code),
+                    )
+                }),
+                places::SelfLink::Region(r) => {
+                    region(r.to_owned(), format!("`{key}` names region `{r}`"))
+                }
+                places::SelfLink::Global => Some(Place::Global(format!("`{key}` is global"))),
+            },
+        }
+    }
+
+    /// Google Storage custom dual-region: `custom_placement_config[0].data_locations`.
+    fn placement(&mut self, i: usize) -> Option<Place> {
+        let n = &self.nodes[i];
+        if n.item.rtype != "google_storage_bucket" {
+            return None;
+        }
+        let members: Vec<String> = n
+            .item
+            .after
+            .get("custom_placement_config")?
+            .get(0)?
+            .get("data_locations")?
+            .as_array()?
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        if members.is_empty() {
+            return None;
+        }
+        let code = n.str_attr("location").unwrap_or("").to_owned();
+        let how = format!(
+            "`location` = `{code}` with custom placement in {}",
+            members
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+        Some(Place::Placement { code, members, how })
+    }
+
+    /// A child resource takes the location of the parent it lives in.
+    fn parent(&mut self, i: usize, keys: &[&str]) -> Option<Place> {
+        for &key in keys {
+            let n = &self.nodes[i];
+            if let Some(expr) = n.expr(key)
+                && let Resolved::Ref {
+                    module, address, ..
+                } = self.config.resolve(expr, &n.config_module)
+            {
+                return Some(self.follow(
+                    i,
+                    &module,
+                    &address,
+                    format!("`{key}` refers to `{address}`"),
+                ));
+            }
+            let Some(value) = n.str_attr(key) else {
+                continue;
+            };
+            let family = n.family();
+            let group = n.str_attr("resource_group_name");
+            let candidates: Vec<usize> = if key.ends_with("_id") {
+                self.index.by_id.get(value).cloned().unwrap_or_default()
+            } else {
+                // Names repeat across types and groups: same family and group only.
+                self.index
+                    .by_name
+                    .iter()
+                    .filter(|((_, name), _)| name == value)
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .filter(|&j| {
+                        j != i
+                            && self.nodes[j].family() == family
+                            && (group.is_none()
+                                || self.nodes[j].str_attr("resource_group_name") == group)
+                    })
+                    .collect()
+            };
+            if !candidates.is_empty() {
+                return Some(self.same_as(
+                    i,
+                    &candidates,
+                    format!(
+                        "`{key}` = `{value}` names `{}`",
+                        self.nodes[candidates[0]].item.address
+                    ),
+                ));
+            }
+        }
+        None
+    }
+
+    /// The place of the resource(s) `address` in `module`, as seen from node `i`.
+    fn follow(&mut self, i: usize, module: &str, address: &str, how: String) -> Place {
+        let candidates = self.index.referenced(self.nodes, i, module, address);
+        if candidates.is_empty() {
+            return Place::Unknown(format!("{how}, which is not in this plan"));
+        }
+        self.same_as(i, &candidates, how)
+    }
+
+    /// One place if every candidate is in the same one, else unknown.
+    fn same_as(&mut self, i: usize, candidates: &[usize], how: String) -> Place {
+        let mut first: Option<(usize, Rc<Placed>)> = None;
+        for &c in candidates {
+            if self.busy[c] {
+                return Place::Unknown(format!(
+                    "{how}, which refers back to `{}`",
+                    self.nodes[i].item.address
+                ));
+            }
+            let p = self.placed(c);
+            match &first {
+                None => first = Some((c, p)),
+                Some((_, f))
+                    if f.location.region == p.location.region
+                        && f.location.countries == p.location.countries
+                        && f.custody == p.custody => {}
+                Some(_) => {
+                    return Place::Unknown(format!(
+                        "{how}, whose instances are in different places"
+                    ));
+                }
+            }
+        }
+        match first {
+            Some((node, _)) => Place::Same { node, how },
+            None => Place::Unknown(how),
+        }
+    }
+
+    fn by_provider(&mut self, i: usize, family: &str) -> Place {
+        let bound = self.bound(i);
+        if bound.ambiguous {
+            self.warn_once(
+                "ambiguous-providers".to_owned(),
+                "this plan does not record which provider configuration each module received (Terraform before 1.2), and the candidates have different regions, so some locations are unknown; plan with Terraform 1.2 or later".to_owned(),
+                Some(self.nodes[i].item.address.clone()),
+            );
+        }
+        match &bound.region {
+            Some(code) => Place::Region {
+                code: code.clone(),
+                how: bound.how.clone(),
+            },
+            None if bound.absent => self.default_or_unknown(family, bound.how.clone()),
+            None => Place::Unknown(bound.how.clone()),
+        }
+    }
+
+    fn default_or_unknown(&self, family: &str, why: String) -> Place {
+        match self.defaults.get(family) {
+            Some(code) => Place::Region {
+                code: code.clone(),
+                how: format!(
+                    "{why}; default region for `{family}` from the juris configuration = `{code}`"
+                ),
+            },
+            None => Place::Unknown(format!(
+                "{why}; juris.toml can set a default region for `{family}`"
+            )),
+        }
+    }
+
+    /// The region (and alias, default tags) the node's provider configuration gives.
+    fn bound(&mut self, i: usize) -> Rc<BoundRegion> {
+        let n = &self.nodes[i];
+        let ptype = n.source.rsplit('/').next().unwrap_or(&n.source).to_owned();
+        let key = n.cfg.and_then(|c| c.provider_config_key.clone());
+        let cache_key = (n.config_module.clone(), key.clone(), ptype.clone());
+        if let Some(b) = self.bindings.get(&cache_key) {
+            return b.clone();
+        }
+        let family = n.family().unwrap_or("");
+        let b = Rc::new(if self.config.has_configuration() {
+            let binding = self
+                .config
+                .binding(&n.config_module, key.as_deref(), &ptype);
+            self.bound_region(family, &binding)
+        } else {
+            BoundRegion {
+                alias: None,
+                region: None,
+                absent: true,
+                how: format!("{} does not record provider configurations", self.input),
+                default_tags: DefaultTags::None,
+                ambiguous: false,
+            }
+        });
+        self.bindings.insert(cache_key, b.clone());
+        b
+    }
+
+    fn bound_region(&self, family: &str, binding: &Binding<'_>) -> BoundRegion {
+        // Google places resources by `region`, else by the region of `zone`.
+        let args: &[&str] = if family == "google" {
+            &["region", "zone"]
+        } else {
+            &["region"]
+        };
+        let mut outcomes: Vec<(String, Option<String>, bool, String)> = Vec::new();
+        for cand in &binding.candidates {
+            let mut region = None;
+            let mut absent = true;
+            let mut how = format!("provider `{}` configured in {}", cand.local(), cand.place());
+            for &arg in args {
+                let Some(expr) = cand.arg(arg) else { continue };
+                match self.config.resolve(expr, &cand.module) {
+                    Resolved::Value(Value::String(s), from) => {
+                        let code = if arg == "zone" {
+                            match places::zone_region(self.catalog, family, &s) {
+                                Some(r) => r.code.clone(),
+                                None => continue,
+                            }
+                        } else {
+                            s
+                        };
+                        let what = if arg == "zone" { "zone" } else { "region" };
+                        how = match from.strip_prefix('`') {
+                            // A constant: "region `eu-west-1`".
+                            Some(_) if !from.contains(" = ") => format!("{how}; {what} {from}"),
+                            _ => format!("{how}; {what} from {from}"),
+                        };
+                        if arg == "zone" {
+                            how = format!("{how}, in region `{code}`");
+                        }
+                        region = Some(code);
+                        absent = false;
+                        break;
+                    }
+                    Resolved::Null => {}
+                    Resolved::Value(v, _) => {
+                        absent = false;
+                        how = format!("{how}; its {arg} `{v}` is not a string");
+                        break;
+                    }
+                    Resolved::Ref { address, attr, .. } => {
+                        absent = false;
+                        how = format!("{how}; its {arg} is computed from `{address}.{attr}`");
+                        break;
+                    }
+                    Resolved::Unknown(why) => {
+                        absent = false;
+                        how = format!("{how}; its {arg} is unknown at plan time: {why}");
+                        break;
+                    }
+                }
+            }
+            if absent {
+                how = format!("{how} sets no region (Terraform takes it from the environment)");
+            }
+            outcomes.push((cand.key.clone(), region, absent, how));
+        }
+        let default_tags = binding
+            .candidates
+            .first()
+            .map(|c| self.default_tags_of(c, family))
+            .unwrap_or(DefaultTags::None);
+        let alias = match binding.candidates.as_slice() {
+            [one] => one.alias(),
+            _ => binding.local.split_once('.').map(|(_, a)| a.to_owned()),
+        };
+        match (outcomes.as_slice(), &binding.unrecorded) {
+            ([], _) => BoundRegion {
+                alias,
+                region: None,
+                absent: false,
+                how: format!(
+                    "provider `{}` is passed into `{}` by its parent module, which has no configuration of it",
+                    binding.local,
+                    binding.unrecorded.as_deref().unwrap_or("")
+                ),
+                default_tags,
+                ambiguous: false,
+            },
+            ([(_, region, absent, how)], None) => BoundRegion {
+                alias,
+                region: region.clone(),
+                absent: *absent,
+                how: how.clone(),
+                default_tags,
+                ambiguous: false,
+            },
+            (many, unrecorded) => {
+                let module = unrecorded.as_deref().unwrap_or("");
+                let prefix = format!(
+                    "provider `{}` of `{module}` comes from its parent module, and this plan does not record which configuration was passed in (Terraform 1.2 and later do)",
+                    binding.local
+                );
+                let first = &many[0];
+                let agree = many.iter().all(|o| o.1 == first.1 && o.2 == first.2);
+                let list = many
+                    .iter()
+                    .map(|(k, r, _, _)| match r {
+                        Some(r) => format!("`{k}` has region `{r}`"),
+                        None => format!("`{k}` has no known region"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if agree && first.1.is_some() {
+                    BoundRegion {
+                        alias,
+                        region: first.1.clone(),
+                        absent: false,
+                        how: if many.len() == 1 {
+                            format!(
+                                "provider `{}` of `{module}` comes from its parent module; the only candidate is {}",
+                                binding.local, first.3
+                            )
+                        } else {
+                            format!("{prefix}; every candidate agrees: {list}")
+                        },
+                        default_tags,
+                        ambiguous: false,
+                    }
+                } else if agree && first.2 {
+                    BoundRegion {
+                        alias,
+                        region: None,
+                        absent: true,
+                        how: format!("{prefix}; {}", first.3),
+                        default_tags,
+                        ambiguous: false,
+                    }
+                } else {
+                    BoundRegion {
+                        alias,
+                        region: None,
+                        absent: false,
+                        how: format!("{prefix}: {list}"),
+                        default_tags: DefaultTags::Unknown,
+                        ambiguous: true,
+                    }
+                }
+            }
+        }
+    }
+
+    fn default_tags_of(&self, cand: &super::config::Candidate<'_>, family: &str) -> DefaultTags {
+        let expr = match family {
+            "aws" => cand
+                .arg("default_tags")
+                .and_then(|d| d.get(0))
+                .and_then(|d| d.get("tags")),
+            "google" => cand.arg("default_labels"),
+            _ => None,
+        };
+        let Some(expr) = expr else {
+            return DefaultTags::None;
+        };
+        match self.config.resolve(expr, &cand.module) {
+            Resolved::Value(Value::Object(m), _) => DefaultTags::Known(m),
+            Resolved::Null => DefaultTags::None,
+            _ => DefaultTags::Unknown,
+        }
+    }
+
+    /// Turns a place into a location and custody with the catalog.
+    fn finish(&mut self, i: usize, place: Place) -> Placed {
+        let n = &self.nodes[i];
+        let family = n.family();
+        let provider = self.provider(i);
+        match place {
+            Place::Utility(how) => Placed {
+                location: Location {
+                    region: Known::Known(None),
+                    countries: Known::Known(Vec::new()),
+                    operator: None,
+                    derivation: how,
+                },
+                custody: Custody {
+                    company: Known::Known(NONE.to_owned()),
+                    jurisdiction: Known::Known(NONE.to_owned()),
+                },
+            },
+            Place::Same { node, how } => {
+                let other = self.placed(node);
+                let mut location = other.location.clone();
+                location.derivation = format!(
+                    "{how}; `{}`: {}",
+                    self.nodes[node].item.address, other.location.derivation
+                );
+                Placed {
+                    location,
+                    custody: other.custody.clone(),
+                }
+            }
+            Place::Region { code, how } => {
+                let entry = family.and_then(|f| self.catalog.region(f, &code));
+                match (family, entry) {
+                    (Some(f), Some(entry)) => {
+                        let countries = self.catalog.countries_of(f, entry);
+                        self.in_region(&provider, entry, Known::Known(countries), how)
+                    }
+                    (Some(f), None) => {
+                        self.warn_once(
+                            format!("region:{f}:{code}"),
+                            format!(
+                                "region `{code}` of `{f}` is not in the catalog, so its countries are unknown; add it with a catalog extension file if it is real"
+                            ),
+                            Some(n.item.address.clone()),
+                        );
+                        self.unknown_region(
+                            &provider,
+                            f,
+                            Known::Known(Some(code.clone())),
+                            format!("{how}; `{code}` is not in the catalog"),
+                        )
+                    }
+                    (None, _) => Placed {
+                        location: Location {
+                            region: Known::Known(Some(code)),
+                            countries: Known::Unknown,
+                            operator: None,
+                            derivation: how,
+                        },
+                        custody: Custody::of(&provider, &Location::unknown("")),
+                    },
+                }
+            }
+            Place::Placement { code, members, how } => {
+                let f = family.unwrap_or("");
+                let entries: Option<Vec<&RegionEntry>> =
+                    members.iter().map(|m| self.catalog.region(f, m)).collect();
+                let region = self.catalog.region(f, &code);
+                match entries {
+                    Some(entries) => {
+                        let mut countries: Vec<String> = entries
+                            .iter()
+                            .flat_map(|e| self.catalog.countries_of(f, e))
+                            .collect();
+                        countries.sort();
+                        countries.dedup();
+                        let code = region.map_or(code, |r| r.code.clone());
+                        let operator = entries.iter().find_map(|e| self.operator(e));
+                        let location = Location {
+                            region: Known::Known(Some(code)),
+                            countries: Known::Known(countries),
+                            operator,
+                            derivation: how,
+                        };
+                        let custody = Custody::of(&provider, &location);
+                        Placed { location, custody }
+                    }
+                    None => self.unknown_region(
+                        &provider,
+                        f,
+                        Known::Known(Some(code)),
+                        format!("{how}; a placement region is not in the catalog"),
+                    ),
+                }
+            }
+            Place::Global(how) => {
+                // A global resource lives in the provider's partition; a China partition is
+                // reached only through a China region, which the provider region shows.
+                let bound = match n.provider {
+                    ProviderKind::Cloud(_) => Some(self.bound(i)),
+                    _ => None,
+                };
+                let entry = bound
+                    .as_ref()
+                    .and_then(|b| b.region.as_deref())
+                    .and_then(|r| family.and_then(|f| self.catalog.region(f, r)));
+                let operator = entry.and_then(|e| self.operator(e));
+                let derivation = match (&operator, entry) {
+                    (Some(op), Some(e)) => format!(
+                        "{how}; its provider is configured for `{}`, whose partition {} operates",
+                        e.code, op.name
+                    ),
+                    _ => how,
+                };
+                let location = Location {
+                    region: Known::Known(None),
+                    countries: Known::Known(Vec::new()),
+                    operator,
+                    derivation,
+                };
+                let custody = Custody::of(&provider, &location);
+                Placed { location, custody }
+            }
+            Place::Unknown(how) => match family {
+                Some(f) => self.unknown_region(&provider, f, Known::Unknown, how),
+                None => Placed {
+                    location: Location::unknown(how),
+                    custody: Custody::unknown(),
+                },
+            },
+        }
+    }
+
+    fn in_region(
+        &self,
+        provider: &Provider,
+        entry: &RegionEntry,
+        countries: Known<Vec<String>>,
+        how: String,
+    ) -> Placed {
+        let location = Location {
+            region: Known::Known(Some(entry.code.clone())),
+            countries,
+            operator: self.operator(entry),
+            derivation: how,
+        };
+        let custody = Custody::of(provider, &location);
+        Placed { location, custody }
+    }
+
+    fn operator(&self, entry: &RegionEntry) -> Option<Company> {
+        let op = self.catalog.operator(entry.operator.as_deref()?)?;
+        Some(Company {
+            name: op.company.clone(),
+            jurisdiction: op.jurisdiction.clone(),
+        })
+    }
+
+    /// A region the catalog cannot place: custody and countries only where every region
+    /// of the family agrees.
+    fn unknown_region(
+        &mut self,
+        provider: &Provider,
+        family: &str,
+        region: Known<Option<String>>,
+        how: String,
+    ) -> Placed {
+        let u = self.uniform(family, provider);
+        let mut derivation = how;
+        let countries = match &u.countries {
+            Some(c) => {
+                derivation = format!(
+                    "{derivation}; every `{family}` region is in {}",
+                    c.join(", ")
+                );
+                Known::Known(c.clone())
+            }
+            None => Known::Unknown,
+        };
+        let custody = match &u.custody {
+            Some(c) => {
+                derivation = format!(
+                    "{derivation}; every `{family}` region is held by {}",
+                    u.holder
+                );
+                c.clone()
+            }
+            None => Custody::unknown(),
+        };
+        Placed {
+            location: Location {
+                region,
+                countries,
+                operator: None,
+                derivation,
+            },
+            custody,
+        }
+    }
+
+    fn uniform(&mut self, family: &str, provider: &Provider) -> Rc<Uniform> {
+        if let Some(u) = self.uniform.get(family) {
+            return u.clone();
+        }
+        let mut custodies: Vec<(Custody, String)> = Vec::new();
+        let mut countries: Option<Option<Vec<String>>> = None;
+        if let Some(f) = self.catalog.family(family) {
+            for r in f.regions() {
+                let operator = self.operator(r);
+                let loc = Location {
+                    region: Known::Unknown,
+                    countries: Known::Unknown,
+                    operator: operator.clone(),
+                    derivation: String::new(),
+                };
+                let c = Custody::of(provider, &loc);
+                if !custodies.iter().any(|(x, _)| x == &c) {
+                    let holder = match &operator {
+                        Some(o) => format!("{}, controlled from {}", o.name, o.jurisdiction),
+                        None => format!(
+                            "{}, controlled from {}",
+                            provider.company.known().map_or("?", String::as_str),
+                            provider.jurisdiction.known().map_or("?", String::as_str)
+                        ),
+                    };
+                    custodies.push((c, holder));
+                }
+                let cs = self.catalog.countries_of(family, r);
+                countries = match countries {
+                    None => Some(Some(cs)),
+                    Some(Some(prev)) if prev == cs => Some(Some(prev)),
+                    Some(_) => Some(None),
+                };
+            }
+        }
+        let (custody, holder) = match custodies.as_slice() {
+            [(c, h)] if c.company.known().is_some() => (Some(c.clone()), h.clone()),
+            _ => (None, String::new()),
+        };
+        let u = Rc::new(Uniform {
+            custody,
+            countries: countries.flatten().filter(|c| !c.is_empty()),
+            holder,
+        });
+        self.uniform.insert(family.to_owned(), u.clone());
+        u
+    }
+
+    fn warn_once(&mut self, key: String, message: String, address: Option<String>) {
+        if self.warned.insert(key) {
+            self.warnings.push(Warning {
+                message,
+                input: None,
+                address,
+            });
+        }
+    }
+}
+
+/// What a utility provider's company and jurisdiction are: no cloud holds the data.
+pub(crate) const NONE: &str = "none";
+
+/// Types that have no region: identity, DNS, organisation and edge services.
+fn is_global(family: &str, rtype: &str) -> bool {
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| rtype.starts_with(p));
+    match family {
+        "aws" => {
+            starts(&[
+                "aws_iam_",
+                "aws_route53_",
+                "aws_cloudfront_",
+                "aws_organizations_",
+                "aws_budgets_",
+                "aws_ce_",
+                "aws_globalaccelerator_",
+                "aws_shield_",
+                "aws_waf_",
+                "aws_account_",
+                "aws_s3_account_",
+            ]) && !starts(&["aws_route53_resolver_"])
+        }
+        "azure" => starts(&[
+            "azuread_",
+            "azurerm_role_",
+            "azurerm_policy_",
+            "azurerm_management_group",
+            "azurerm_subscription",
+            "azurerm_resource_provider_registration",
+            "azurerm_marketplace_agreement",
+            "azurerm_dns_",
+            "azurerm_private_dns_",
+            "azurerm_management_lock",
+        ]),
+        "google" => {
+            rtype.contains("_iam_")
+                || matches!(
+                    rtype,
+                    "google_compute_network"
+                        | "google_compute_firewall"
+                        | "google_compute_route"
+                        | "google_compute_network_peering"
+                        | "google_compute_backend_service"
+                        | "google_compute_backend_bucket"
+                        | "google_compute_health_check"
+                        | "google_compute_http_health_check"
+                        | "google_compute_https_health_check"
+                        | "google_compute_url_map"
+                        | "google_compute_target_http_proxy"
+                        | "google_compute_target_https_proxy"
+                        | "google_compute_ssl_certificate"
+                        | "google_compute_managed_ssl_certificate"
+                        | "google_compute_ssl_policy"
+                        | "google_compute_security_policy"
+                        | "google_compute_project_metadata"
+                        | "google_compute_project_metadata_item"
+                        | "google_compute_image"
+                        | "google_compute_instance_template"
+                )
+                || starts(&[
+                    "google_project",
+                    "google_organization_",
+                    "google_folder",
+                    "google_service_account",
+                    "google_compute_global_",
+                    "google_dns_",
+                    "google_billing_",
+                    "google_iam_",
+                ])
+        }
+        "alicloud" => starts(&[
+            "alicloud_ram_",
+            "alicloud_resource_manager_",
+            "alicloud_alidns_",
+            "alicloud_dns",
+        ]),
+        "tencentcloud" => starts(&["tencentcloud_cam_", "tencentcloud_dnspod_"]),
+        "huaweicloud" => starts(&["huaweicloud_identity_"]),
+        "oci" => starts(&["oci_identity_"]),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_global;
+
+    #[test]
+    fn global_types() {
+        assert!(is_global("aws", "aws_iam_role"));
+        assert!(is_global("aws", "aws_route53_zone"));
+        assert!(!is_global("aws", "aws_route53_resolver_endpoint"));
+        assert!(!is_global("aws", "aws_s3_bucket"));
+        assert!(is_global("google", "google_compute_network"));
+        assert!(is_global("google", "google_storage_bucket_iam_member"));
+        assert!(!is_global("google", "google_compute_subnetwork"));
+        assert!(is_global("azure", "azuread_user"));
+        assert!(!is_global("azure", "azurerm_storage_account"));
+        assert!(!is_global("acme-dc", "acme_thing"));
+    }
+}

@@ -1,0 +1,856 @@
+//! One streaming pass over a Terraform JSON document with hand-written serde visitors.
+//!
+//! Nothing here builds a `serde_json::Value` of the whole input: `planned_values`,
+//! `prior_state`, `resource_drift`, `output_changes` and every `after` key that neither
+//! the policies (the projection) nor location, tags and flows read are skipped with
+//! `IgnoredAny`. `configuration` comes after `resource_changes` in Terraform's output,
+//! so this pass only collects; resolution happens afterwards.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::adapters::scan::Seg;
+
+/// Attribute keys that location, tags or flows read, kept whatever the projection
+/// (sorted for binary search).
+const NEEDED: &[&str] = &[
+    "account_name",
+    "account_replication_type",
+    "arn",
+    "availability_zone",
+    "bucket",
+    "create_mode",
+    "creation_source_database_id",
+    "cross_backup_region",
+    "custom_placement_config",
+    "dataset_id",
+    "defined_tags",
+    "destination",
+    "destination_bucket",
+    "destination_region",
+    "effective_labels",
+    "freeform_tags",
+    "geo_location",
+    "geo_redundant_backup_enabled",
+    "global_table_arn",
+    "id",
+    "identifier",
+    "instance",
+    "instance_id",
+    "key_vault_id",
+    "labels",
+    "location",
+    "master_instance_name",
+    "name",
+    "namespace_name",
+    "plan_id",
+    "region",
+    "region_name",
+    "replica",
+    "replica_rules",
+    "replicate_source_db",
+    "replication_configuration",
+    "replication_source_identifier",
+    "resource_group_name",
+    "resources",
+    "rule",
+    "self_link",
+    "server_id",
+    "server_name",
+    "settings",
+    "source_db_instance_arn",
+    "storage_account_id",
+    "storage_account_name",
+    "storage_account_type",
+    "storage_mode_type",
+    "tags",
+    "tags_all",
+    "zone",
+    "zone_id",
+];
+
+/// Which `after` keys to keep.
+#[derive(Clone, Copy)]
+pub(crate) struct Keep<'p> {
+    pub all: bool,
+    pub extra: Option<&'p BTreeSet<String>>,
+}
+
+impl Keep<'_> {
+    fn keeps(&self, key: &str) -> bool {
+        self.all
+            || NEEDED.binary_search(&key).is_ok()
+            || self.extra.is_some_and(|e| e.contains(key))
+    }
+
+    /// True when the policies asked for `key` (what ends up in `attributes`).
+    pub fn projects(&self, key: &str) -> bool {
+        self.all || self.extra.is_some_and(|e| e.contains(key))
+    }
+}
+
+/// One managed-or-data object: a plan's resource change, or a state/planned-values resource.
+#[derive(Debug, Default)]
+pub(crate) struct RawItem {
+    pub address: String,
+    pub module_address: Option<String>,
+    pub mode: String,
+    pub rtype: String,
+    pub name: String,
+    pub provider_name: String,
+    pub deposed: bool,
+    pub actions: Vec<String>,
+    /// Kept `after` (or state `values`) keys.
+    pub after: Map<String, Value>,
+    /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys.
+    pub unknown: Vec<String>,
+    pub origin: Origin,
+}
+
+/// Where an item sits in the document, for error paths.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Origin {
+    #[default]
+    None,
+    Change(usize),
+    State {
+        root: &'static str,
+        modules: Vec<usize>,
+        index: usize,
+    },
+}
+
+impl Origin {
+    /// The JSON path of field `field` of this item.
+    pub fn path(&self, field: &str) -> Vec<Seg> {
+        let mut p = Vec::new();
+        match self {
+            Origin::None => {}
+            Origin::Change(i) => {
+                p.push(Seg::Key("resource_changes".into()));
+                p.push(Seg::Index(*i));
+            }
+            Origin::State {
+                root,
+                modules,
+                index,
+            } => {
+                p.push(Seg::Key((*root).into()));
+                p.push(Seg::Key("root_module".into()));
+                for m in modules {
+                    p.push(Seg::Key("child_modules".into()));
+                    p.push(Seg::Index(*m));
+                }
+                p.push(Seg::Key("resources".into()));
+                p.push(Seg::Index(*index));
+            }
+        }
+        p.push(Seg::Key(field.into()));
+        p
+    }
+}
+
+/// The configuration tree, compactly (its size follows the code, not the resource count).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawConfig {
+    #[serde(default, deserialize_with = "nullable")]
+    pub provider_config: IndexMap<String, RawProviderConfig>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub root_module: RawModule,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawProviderConfig {
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub alias: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub module_address: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub expressions: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawModule {
+    #[serde(default, deserialize_with = "nullable")]
+    pub resources: Vec<RawConfigResource>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub module_calls: IndexMap<String, RawModuleCall>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub variables: IndexMap<String, RawVariable>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawVariable {
+    /// `None` when the variable has no default, `Some(Null)` for `default = null`.
+    #[serde(default, deserialize_with = "present")]
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawConfigResource {
+    #[serde(default, deserialize_with = "nullable")]
+    pub address: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub provider_config_key: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub expressions: Map<String, Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawModuleCall {
+    #[serde(default, deserialize_with = "nullable")]
+    pub expressions: Map<String, Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub module: RawModule,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawVariableValue {
+    #[serde(default)]
+    value: Value,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Everything the pass collected, before deciding what kind of document it was.
+#[derive(Default)]
+pub(crate) struct RawDoc<'de> {
+    /// Top-level keys in order (at most 16), to say what an unknown document looks like.
+    pub keys: Vec<String>,
+    /// What the top-level value is when it is not an object (`an array`, ...).
+    pub not_object: Option<&'static str>,
+    pub format_version: Option<Value>,
+    pub terraform_version: Option<String>,
+    pub variables: IndexMap<String, Value>,
+    pub changes: Option<Vec<RawItem>>,
+    pub planned_values: Option<&'de RawValue>,
+    pub configuration: Option<RawConfig>,
+    pub state_items: Option<Vec<RawItem>>,
+    pub version: Option<Value>,
+    pub resources: Option<&'de RawValue>,
+}
+
+/// Reads a whole document.
+pub(crate) fn document<'de>(
+    text: &'de str,
+    keep: Keep<'_>,
+) -> Result<RawDoc<'de>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc = TopSeed { keep }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(doc)
+}
+
+/// Reads a `planned_values`-shaped value (`root_module` with resources' `values`).
+pub(crate) fn planned_values(
+    raw: &RawValue,
+    keep: Keep<'_>,
+) -> Result<Vec<RawItem>, serde_json::Error> {
+    let mut out = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    StateValuesSeed {
+        keep,
+        root: "planned_values",
+        out: &mut out,
+    }
+    .deserialize(&mut de)?;
+    Ok(out)
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+struct TopSeed<'k> {
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = RawDoc<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawDoc<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_> {
+    type Value = RawDoc<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDoc<'de>, A::Error> {
+        let mut doc = RawDoc::default();
+        while let Some(key) = map.next_key::<Key>()? {
+            let key = key.0;
+            if doc.keys.len() < 16 {
+                doc.keys.push(key.to_string());
+            }
+            match key.as_ref() {
+                "format_version" => doc.format_version = Some(map.next_value()?),
+                "terraform_version" => doc.terraform_version = map.next_value()?,
+                "variables" => {
+                    let vars: Option<IndexMap<String, RawVariableValue>> = map.next_value()?;
+                    doc.variables = vars
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.value))
+                        .collect();
+                }
+                "resource_changes" => {
+                    doc.changes = Some(map.next_value_seed(ChangesSeed { keep: self.keep })?)
+                }
+                "planned_values" => doc.planned_values = Some(map.next_value()?),
+                "configuration" => doc.configuration = map.next_value()?,
+                "values" => {
+                    let mut items = Vec::new();
+                    map.next_value_seed(StateValuesSeed {
+                        keep: self.keep,
+                        root: "values",
+                        out: &mut items,
+                    })?;
+                    doc.state_items = Some(items);
+                }
+                "version" => doc.version = Some(map.next_value()?),
+                "resources" => doc.resources = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(doc)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawDoc<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(not_object("a JSON array"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("a JSON string"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("a JSON boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("a JSON number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("a JSON number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("a JSON number"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<RawDoc<'de>, E> {
+        Ok(not_object("JSON `null`"))
+    }
+}
+
+fn not_object<'de>(what: &'static str) -> RawDoc<'de> {
+    RawDoc {
+        not_object: Some(what),
+        ..RawDoc::default()
+    }
+}
+
+struct ChangesSeed<'k> {
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
+    type Value = Vec<RawItem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<RawItem>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChangesSeed<'_> {
+    type Value = Vec<RawItem>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of resource changes")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<RawItem>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RawItem>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(ItemSeed {
+            keep: self.keep,
+            origin: Origin::Change(out.len()),
+            values_key: "change",
+        })? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+
+/// A resource change (`values_key` = `change`) or a state resource (`values`).
+struct ItemSeed<'k> {
+    keep: Keep<'k>,
+    origin: Origin,
+    values_key: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_> {
+    type Value = RawItem;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawItem, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed<'_> {
+    type Value = RawItem;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a resource object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
+        let mut item = RawItem {
+            origin: self.origin,
+            ..RawItem::default()
+        };
+        while let Some(key) = map.next_key::<Key>()? {
+            match key.0.as_ref() {
+                "address" => item.address = map.next_value()?,
+                "module_address" => item.module_address = map.next_value()?,
+                "mode" => item.mode = map.next_value()?,
+                "type" => item.rtype = map.next_value()?,
+                "name" => item.name = map.next_value()?,
+                "provider_name" => item.provider_name = map.next_value()?,
+                "deposed" | "deposed_key" => {
+                    map.next_value::<IgnoredAny>()?;
+                    item.deposed = true;
+                }
+                k if k == self.values_key && k == "change" => {
+                    map.next_value_seed(ChangeSeed {
+                        keep: self.keep,
+                        item: &mut item,
+                    })?;
+                }
+                k if k == self.values_key => {
+                    map.next_value_seed(AfterSeed {
+                        keep: self.keep,
+                        out: &mut item.after,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(item)
+    }
+}
+
+struct ChangeSeed<'k, 'i> {
+    keep: Keep<'k>,
+    item: &'i mut RawItem,
+}
+
+impl<'de> DeserializeSeed<'de> for ChangeSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a change object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            match key.0.as_ref() {
+                "actions" => self.item.actions = map.next_value()?,
+                "after" => map.next_value_seed(AfterSeed {
+                    keep: self.keep,
+                    out: &mut self.item.after,
+                })?,
+                "after_unknown" => map.next_value_seed(UnknownSeed {
+                    keep: self.keep,
+                    out: &mut self.item.unknown,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the wanted keys of an object (or nothing, for `null`).
+struct AfterSeed<'k, 'o> {
+    keep: Keep<'k>,
+    out: &'o mut Map<String, Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for AfterSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of attribute values, or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            if self.keep.keeps(&key.0) {
+                let v: Value = map.next_value()?;
+                self.out.insert(key.0.into_owned(), v);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Collects pointers to `true` leaves of `after_unknown`, under kept keys only.
+struct UnknownSeed<'k, 'o> {
+    keep: Keep<'k>,
+    out: &'o mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for UnknownSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an after_unknown object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut path = String::new();
+        while let Some(key) = map.next_key::<Key>()? {
+            if self.keep.keeps(&key.0) {
+                path.clear();
+                push_pointer_step(&mut path, &key.0);
+                map.next_value_seed(PointerSeed {
+                    path: &mut path,
+                    out: self.out,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        if v {
+            self.out.push(String::new());
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// RFC 6901: `~` → `~0`, `/` → `~1`.
+fn push_pointer_step(path: &mut String, step: &str) {
+    path.push('/');
+    for c in step.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+struct PointerSeed<'p, 'o> {
+    path: &'p mut String,
+    out: &'o mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for PointerSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PointerSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an after_unknown value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        if v {
+            self.out.push(self.path.clone());
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            let len = self.path.len();
+            push_pointer_step(self.path, &key.0);
+            map.next_value_seed(PointerSeed {
+                path: &mut *self.path,
+                out: &mut *self.out,
+            })?;
+            self.path.truncate(len);
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            let len = self.path.len();
+            push_pointer_step(self.path, &i.to_string());
+            let more = seq
+                .next_element_seed(PointerSeed {
+                    path: &mut *self.path,
+                    out: &mut *self.out,
+                })?
+                .is_some();
+            self.path.truncate(len);
+            if !more {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// `values` of a state (or `planned_values`): `root_module` and its `child_modules`.
+struct StateValuesSeed<'k, 'o> {
+    keep: Keep<'k>,
+    root: &'static str,
+    out: &'o mut Vec<RawItem>,
+}
+
+impl<'de> DeserializeSeed<'de> for StateValuesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StateValuesSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with `root_module`")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            if key.0 == "root_module" {
+                map.next_value_seed(ModuleSeed {
+                    keep: self.keep,
+                    root: self.root,
+                    chain: Vec::new(),
+                    out: &mut *self.out,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ModuleSeed<'k, 'o> {
+    keep: Keep<'k>,
+    root: &'static str,
+    chain: Vec<usize>,
+    out: &'o mut Vec<RawItem>,
+}
+
+impl<'de> DeserializeSeed<'de> for ModuleSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ModuleSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a module object")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let ModuleSeed {
+            keep,
+            root,
+            chain,
+            out,
+        } = self;
+        while let Some(key) = map.next_key::<Key>()? {
+            let children = match key.0.as_ref() {
+                "resources" => false,
+                "child_modules" => true,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            map.next_value_seed(ListSeed {
+                keep,
+                root,
+                chain: &chain,
+                children,
+                out: &mut *out,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A module's `resources` or `child_modules` array.
+struct ListSeed<'c, 'k, 'o> {
+    keep: Keep<'k>,
+    root: &'static str,
+    chain: &'c [usize],
+    children: bool,
+    out: &'o mut Vec<RawItem>,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let more = if self.children {
+                let mut chain = self.chain.to_vec();
+                chain.push(i);
+                seq.next_element_seed(ModuleSeed {
+                    keep: self.keep,
+                    root: self.root,
+                    chain,
+                    out: &mut *self.out,
+                })?
+                .is_some()
+            } else {
+                let item = seq.next_element_seed(ItemSeed {
+                    keep: self.keep,
+                    origin: Origin::State {
+                        root: self.root,
+                        modules: self.chain.to_vec(),
+                        index: i,
+                    },
+                    values_key: "values",
+                })?;
+                match item {
+                    Some(item) => {
+                        self.out.push(item);
+                        true
+                    }
+                    None => false,
+                }
+            };
+            if !more {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needed_keys_are_sorted_for_binary_search() {
+        assert!(NEEDED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn unknown_pointers_escape_and_nest() {
+        let keep = Keep {
+            all: true,
+            extra: None,
+        };
+        let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
+            "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
+        let doc = document(text, keep).unwrap();
+        let item = &doc.changes.unwrap()[0];
+        assert_eq!(item.unknown, ["/tags/c~0d", "/rule/0/x", "/id"]);
+    }
+}

@@ -1,0 +1,183 @@
+//! Why a catalog file was refused. Every error names the file and points at the entry,
+//! so a user extending the catalog sees exactly which line to fix.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+/// An error in a catalog data file (built in or a user extension).
+#[derive(Debug, Error, Diagnostic)]
+pub enum CatalogError {
+    /// The file is not valid TOML, or a field has the wrong type or an unknown name.
+    #[error("`{origin}` is not a valid catalog file: {message}")]
+    #[diagnostic(
+        code(juris::catalog::syntax),
+        help(
+            "catalog files hold `[sources.<id>]`, `[[provider]]`, `[[operator]]`, `[[utility]]`, or `family` + `regions = [...]`; see docs/catalog.md"
+        )
+    )]
+    Syntax {
+        origin: String,
+        message: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A region names an operator id that no `[[operator]]` entry defines.
+    #[error("region `{region}` in `{origin}` names unknown operator `{operator}`")]
+    #[diagnostic(code(juris::catalog::unknown_operator), help("{hint}"))]
+    UnknownOperator {
+        origin: String,
+        region: String,
+        operator: String,
+        /// The fix: a close match if any, how to define an operator, the known ids.
+        hint: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("no operator with this id")]
+        span: SourceSpan,
+    },
+
+    /// The same region code appears twice in one file.
+    #[error("region `{code}` of family `{family}` is defined twice in `{origin}`")]
+    #[diagnostic(
+        code(juris::catalog::duplicate_region),
+        help(
+            "keep one entry; to change a built-in region, put the new entry in your extension file"
+        )
+    )]
+    DuplicateRegion {
+        origin: String,
+        family: String,
+        code: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("second definition")]
+        span: SourceSpan,
+        #[label("first definition")]
+        first: SourceSpan,
+    },
+
+    /// The same operator id, source id or provider source appears twice in one file.
+    #[error("{what} `{id}` is defined twice in `{origin}`")]
+    #[diagnostic(code(juris::catalog::duplicate_entry), help("keep one entry"))]
+    DuplicateEntry {
+        origin: String,
+        what: &'static str,
+        id: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("second definition")]
+        span: SourceSpan,
+    },
+
+    /// A country or jurisdiction is not an ISO 3166-1 alpha-2 code.
+    #[error("`{code}` in {entry} of `{origin}` is not an ISO 3166-1 alpha-2 country code")]
+    #[diagnostic(
+        code(juris::catalog::bad_country),
+        help(
+            "use two upper-case letters as assigned by ISO 3166-1 (e.g. `DE`, `GB`, `HK`); a multi-country location lists each country"
+        )
+    )]
+    BadCountry {
+        origin: String,
+        code: String,
+        entry: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("not an ISO country code")]
+        span: SourceSpan,
+    },
+
+    /// A region's `pair` or `members` names a region the family does not have.
+    #[error(
+        "region `{region}` in `{origin}` refers to `{target}`, which is not a `{family}` region"
+    )]
+    #[diagnostic(
+        code(juris::catalog::unknown_region),
+        help("`pair` and `members` must be codes of regions of the same family")
+    )]
+    UnknownRegionRef {
+        origin: String,
+        family: String,
+        region: String,
+        target: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("unknown region")]
+        span: SourceSpan,
+    },
+
+    /// A name that must be a simple identifier (family, provider source, id) is malformed.
+    #[error("`{value}` in `{origin}` is not a valid {what}")]
+    #[diagnostic(code(juris::catalog::bad_name), help("{expected}"))]
+    BadName {
+        origin: String,
+        what: &'static str,
+        value: String,
+        expected: &'static str,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("malformed")]
+        span: SourceSpan,
+    },
+
+    /// `regions` is given without the `family` they belong to (or the other way round).
+    #[error("`{origin}` has `regions` without a top-level `family`")]
+    #[diagnostic(
+        code(juris::catalog::missing_family),
+        help("add `family = \"<name>\"` at the top of the file, e.g. `family = \"aws\"`")
+    )]
+    MissingFamily {
+        origin: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("these regions belong to no family")]
+        span: SourceSpan,
+    },
+}
+
+impl CatalogError {
+    /// The file, shared by reference so the error stays small (errors travel in `Result`s).
+    pub(crate) fn source_of(origin: &str, text: &str) -> Arc<NamedSource<String>> {
+        Arc::new(NamedSource::new(origin, text.to_owned()))
+    }
+}
+
+/// `did you mean `x`? ` for the candidate closest to `word`, or an empty string.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let best = candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min();
+    match best {
+        Some((_, c)) => format!("did you mean `{c}`? "),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
