@@ -129,6 +129,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         catalogs,
         default_regions,
         attribute_keys: policy.program().attribute_keys(),
+        digests: args.audit_record.is_some(),
     };
     let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
@@ -161,9 +162,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         let facts = report::audit::AuditFacts {
             arguments: &arguments,
             inputs: &loaded.digests,
-            // TODO(catalog): `crate::catalog::Catalog::builtin().version()` once the
-            // catalog module lands on main; until then the record says `null`.
-            catalog_version: None,
+            catalog_version: Some(&loaded.catalog_version),
             config: config_path.as_deref(),
         };
         output::write_atomic(path, report::audit::render(&ctx, &facts).as_bytes())?;

@@ -6,15 +6,16 @@ use std::io::Read;
 use sha2::{Digest, Sha256};
 
 use super::Failure;
+use crate::adapters::{self, LoadOptions, Projection};
+use crate::catalog::Catalog;
 use crate::model::Inventory;
 
-/// Default largest input read (1 GiB).
-pub const MAX_INPUT_BYTES: u64 = 1 << 30;
-
-/// What was read: the merged inventory and, per input, its name and SHA-256.
+/// What was read: the merged inventory and, when asked for, each input's name and
+/// SHA-256, and the catalog's version.
 pub struct Loaded {
     pub inventory: Inventory,
     pub digests: Vec<(String, String)>,
+    pub catalog_version: String,
 }
 
 /// An input that cannot be read at all.
@@ -36,6 +37,61 @@ pub enum InputError {
         help("run `terraform show -json plan.out > plan.json`, then `juris check plan.json`")
     )]
     Missing,
+}
+
+/// How to turn inputs into the model: catalogs, default regions, and which attributes
+/// the policies read.
+#[derive(Debug, Default)]
+pub struct InputOptions {
+    /// Catalog extension files.
+    pub catalogs: Vec<std::path::PathBuf>,
+    /// Region per provider family for configurations without one.
+    pub default_regions: indexmap::IndexMap<String, String>,
+    /// Top-level attribute keys to keep (`None`: keep every attribute).
+    pub attribute_keys: Option<std::collections::BTreeSet<String>>,
+    /// Hash every input (for audit records); hashing a large plan is not free.
+    pub digests: bool,
+}
+
+/// The built-in catalog extended with the user's catalog files.
+pub fn catalog(extensions: &[std::path::PathBuf]) -> Result<Catalog, Failure> {
+    let mut catalog = Catalog::builtin();
+    for path in extensions {
+        let text = std::fs::read_to_string(path).map_err(|e| InputError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        catalog.extend_from_toml(&text, &path.display().to_string())?;
+    }
+    Ok(catalog)
+}
+
+/// Load every input named on the command line into one inventory.
+pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, Failure> {
+    if names.is_empty() {
+        return Err(InputError::Missing.into());
+    }
+    let catalog = catalog(&options.catalogs)?;
+    let mut opts = LoadOptions::new(&catalog);
+    opts.projection = match &options.attribute_keys {
+        Some(keys) => Projection::Keys(keys.clone()),
+        None => Projection::All,
+    };
+    opts.default_regions = options.default_regions.clone();
+    let mut parts = Vec::with_capacity(names.len());
+    let mut digests = Vec::new();
+    for name in names {
+        let bytes = read_bytes(name, opts.max_bytes)?;
+        if options.digests {
+            digests.push((name.clone(), sha256_hex(&bytes)));
+        }
+        parts.push(adapters::load_bytes(name, &bytes, &opts)?);
+    }
+    Ok(Loaded {
+        inventory: adapters::merge(parts),
+        digests,
+        catalog_version: catalog.version(),
+    })
 }
 
 /// Read the raw bytes of one input, refusing files over the size limit before reading.
@@ -74,81 +130,4 @@ pub fn read_bytes(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// How to turn inputs into the model: catalogs, default regions, and which attributes
-/// the policies read.
-#[derive(Debug, Default)]
-pub struct InputOptions {
-    /// Catalog extension files.
-    pub catalogs: Vec<std::path::PathBuf>,
-    /// Region per provider family for configurations without one.
-    pub default_regions: indexmap::IndexMap<String, String>,
-    /// Top-level attribute keys to keep (`None`: keep every attribute).
-    pub attribute_keys: Option<std::collections::BTreeSet<String>>,
-}
-
-/// Load every input named on the command line into one inventory.
-pub fn load_inputs(names: &[String], _options: &InputOptions) -> Result<Loaded, Failure> {
-    load(names, &|name, bytes| parse(name, bytes))
-}
-
-type LoadOne<'a> = dyn Fn(&str, &[u8]) -> Result<Inventory, Failure> + 'a;
-
-/// Load every input into one inventory.
-fn load(names: &[String], load_one: &LoadOne) -> Result<Loaded, Failure> {
-    if names.is_empty() {
-        return Err(InputError::Missing.into());
-    }
-    let mut parts = Vec::new();
-    let mut digests = Vec::new();
-    for name in names {
-        let bytes = read_bytes(name, MAX_INPUT_BYTES)?;
-        digests.push((name.clone(), sha256_hex(&bytes)));
-        parts.push(load_one(name, &bytes)?);
-    }
-    Ok(Loaded {
-        inventory: merge(parts),
-        digests,
-    })
-}
-
-fn merge(parts: Vec<Inventory>) -> Inventory {
-    let mut out = Inventory {
-        version: crate::model::INVENTORY_VERSION,
-        ..Inventory::default()
-    };
-    for p in parts {
-        if out.today.is_none() {
-            out.today = p.today;
-        }
-        out.inputs.extend(p.inputs);
-        out.resources.extend(p.resources);
-        out.warnings.extend(p.warnings);
-    }
-    out
-}
-
-/// An input that is not in a format juris reads.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{name} is not a juris inventory: {reason}")]
-#[diagnostic(
-    code(juris::E0032),
-    help("give a `terraform show -json` plan or state, or a juris inventory document")
-)]
-pub struct ParseError {
-    pub name: String,
-    pub reason: String,
-}
-
-/// Parse one input's bytes into an inventory.
-pub fn parse(name: &str, bytes: &[u8]) -> Result<Inventory, Failure> {
-    let mut inv: Inventory = serde_json::from_slice(bytes).map_err(|e| ParseError {
-        name: name.to_owned(),
-        reason: e.to_string(),
-    })?;
-    for r in &mut inv.resources {
-        r.input.get_or_insert_with(|| name.to_owned());
-    }
-    Ok(inv)
 }

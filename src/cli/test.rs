@@ -41,8 +41,15 @@ pub fn run(args: TestArgs) -> Result<u8, Failure> {
     }
     .map_err(Failure)?;
     super::print_warnings(policy.warnings(), super::ColorChoice::Auto);
+    let catalog = input::catalog(&config.catalogs)?;
+    let mut load_options = crate::adapters::LoadOptions::new(&catalog);
+    load_options.default_regions = config.default_regions.clone();
     let load = |name: &str, bytes: &[u8]| -> Result<crate::model::Inventory, String> {
-        input::parse(name, bytes).map_err(|Failure(d): Failure| plain(&d))
+        crate::adapters::load_bytes(name, bytes, &load_options).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.push(e);
+            plain(&d)
+        })
     };
     let run = testing::run(&policy, &load)?;
     let mut out = String::new();
