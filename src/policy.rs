@@ -191,7 +191,19 @@ impl PolicySet {
         inventory: &Inventory,
         options: &RunOptions,
     ) -> Result<Report, RunError> {
-        runner::run(&self.program, &self.compiled, inventory, options)
+        self.evaluate_with_progress(inventory, options, &mut |_, _| {})
+    }
+
+    /// [`PolicySet::evaluate`], calling `progress(resources done, resources total)`.
+    pub fn evaluate_with_progress(
+        &self,
+        inventory: &Inventory,
+        options: &RunOptions,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<Report, RunError> {
+        with_deep_stack(|| {
+            runner::run_with_progress(&self.program, &self.compiled, inventory, options, progress)
+        })
     }
 }
 

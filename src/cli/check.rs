@@ -193,20 +193,11 @@ fn evaluate(
     }
     let mut progress = |done: usize, total: usize| {
         if done < total {
-            eprint!(
-                "\rjuris: checking {resources} resources: rule {}/{total}",
-                done + 1
-            );
+            eprint!("\rjuris: checked {done} of {total} resources");
         } else {
             // Clear the counter so the report starts on a clean line.
             eprint!("\r\x1b[2K");
         }
     };
-    crate::runner::run_with_progress(
-        policy.program(),
-        policy.compiled(),
-        inventory,
-        options,
-        &mut progress,
-    )
+    policy.evaluate_with_progress(inventory, options, &mut progress)
 }

@@ -21,6 +21,9 @@ use crate::model::Inventory;
 /// Version of the report document.
 pub const REPORT_VERSION: u32 = 1;
 
+/// Progress is reported every this many resources.
+const PROGRESS_EVERY: usize = 1024;
+
 /// Exceptions may not be granted for longer than this.
 pub const MAX_EXCEPTION_DAYS: i32 = 366;
 
@@ -161,7 +164,7 @@ pub fn run(
     run_with_progress(program, compiled, inventory, options, &mut |_, _| {})
 }
 
-/// [`run`], calling `progress(done, total)` before each rule and at the end.
+/// [`run`], calling `progress(resources done, resources total)` as it goes.
 pub fn run_with_progress(
     program: &Program,
     compiled: &Compiled,
@@ -195,14 +198,23 @@ pub fn run_with_progress(
     };
     let mut findings = Vec::new();
     let mut ev = Evaluator::new(program, compiled, options.today);
-    for (done, rule) in rules.iter().enumerate() {
-        progress(done, rules.len());
-        let meta = &rule.meta;
-        let exceptions = by_rule
-            .get(meta.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        for resource in &inventory.resources {
+    let exceptions_of: Vec<&[usize]> = rules
+        .iter()
+        .map(|r| {
+            by_rule
+                .get(r.meta.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+        })
+        .collect();
+    let total = inventory.resources.len();
+    // Resource by resource, every rule: what the rules share about one resource (its
+    // classification, say) is computed while that resource is at hand.
+    for (done, resource) in inventory.resources.iter().enumerate() {
+        if done % PROGRESS_EVERY == 0 {
+            progress(done, total);
+        }
+        for (rule, exceptions) in rules.iter().zip(&exceptions_of) {
             let outcome = match ev.rule(rule, resource) {
                 None => continue,
                 Some(o) => o,
@@ -216,22 +228,8 @@ pub fn run_with_progress(
                 Outcome::Violation => FindingOutcome::Violation,
                 Outcome::Undetermined => FindingOutcome::Undetermined,
             };
-            let Explanation { message, evidence } = ev.explain(rule, resource);
-            let mut finding = Finding {
-                rule: meta.id.clone(),
-                outcome,
-                enforcement: meta.enforcement,
-                severity: meta.severity,
-                address: resource.address.clone(),
-                input: resource.input.clone(),
-                message,
-                evidence,
-                exception: None,
-                expired_exception: None,
-                blocking: false,
-                waived_outcome: None,
-            };
-            for &i in exceptions {
+            let mut finding = finding(&mut ev, rule, resource, outcome);
+            for &i in *exceptions {
                 let e = &program.exceptions[i];
                 if !e.resources.iter().any(|g| glob(&resource.address, g)) {
                     continue;
@@ -247,11 +245,11 @@ pub fn run_with_progress(
                     finding.outcome = FindingOutcome::Excepted;
                 }
             }
-            finding.blocking = blocks(meta, finding.outcome, options.fail_on);
+            finding.blocking = blocks(&rule.meta, finding.outcome, options.fail_on);
             findings.push(finding);
         }
     }
-    progress(rules.len(), rules.len());
+    progress(total, total);
     findings.sort_by(|a, b| {
         (a.rule.as_str(), a.address.as_str(), a.input.as_deref()).cmp(&(
             b.rule.as_str(),
@@ -313,6 +311,31 @@ pub fn run_with_progress(
         exceptions,
         summary,
     })
+}
+
+/// A finding before exceptions: the rule's verdict, explained.
+fn finding<'a>(
+    ev: &mut Evaluator<'a>,
+    rule: &'a crate::ir::Rule,
+    resource: &'a crate::model::Resource,
+    outcome: FindingOutcome,
+) -> Finding {
+    let Explanation { message, evidence } = ev.explain(rule, resource);
+    let meta = &rule.meta;
+    Finding {
+        rule: meta.id.clone(),
+        outcome,
+        enforcement: meta.enforcement,
+        severity: meta.severity,
+        address: resource.address.clone(),
+        input: resource.input.clone(),
+        message,
+        evidence,
+        exception: None,
+        expired_exception: None,
+        blocking: false,
+        waived_outcome: None,
+    }
 }
 
 /// Whether a finding of this rule with this outcome fails the check.
