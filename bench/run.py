@@ -85,6 +85,10 @@ def generator_digest():
     return h.hexdigest()[:10]
 
 
+def newest(folder):
+    return max(f.stat().st_mtime for f in folder.rglob("*.rs"))
+
+
 def plan_for(size, seed):
     DATA.mkdir(exist_ok=True)
     path = DATA / f"plan-s{seed}-n{size}-g{generator_digest()}.json"
@@ -218,6 +222,9 @@ def main():
     missing = [p for p in (GEN, FLOOR, REGORUS, VENV_PYTHON) if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")
+    stale = [b for b, src in ((GEN, "tools/src"), (REGORUS, "regorus-runner/src")) if newest(BENCH / src) > b.stat().st_mtime]
+    if stale:
+        sys.exit("run.py: " + ", ".join(str(p) for p in stale) + " older than its source; run bench/setup.sh")
     sizes = [int(s) for s in args.sizes.split(",")]
     caps = {}
     for item in filter(None, args.skip_at.split(",")):

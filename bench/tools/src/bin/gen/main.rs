@@ -337,7 +337,8 @@ impl Planner {
             LocAttr::Region => Some(("region", self.rng.pick(world::GOOGLE_REGIONS).to_owned())),
             LocAttr::Zone => Some(("zone", self.rng.pick(world::GOOGLE_ZONES).to_owned())),
             LocAttr::Provider => match fam {
-                Fam::Aws if self.rng.chance(120) => {
+                // Global services (IAM, Route 53) take no `region` argument in AWS v6.
+                Fam::Aws if !world::AWS_GLOBAL_TYPES.contains(&ty) && self.rng.chance(120) => {
                     Some(("region", self.rng.pick(world::AWS_REGIONS).to_owned()))
                 }
                 Fam::Huawei if self.rng.chance(400) => {
@@ -353,7 +354,11 @@ impl Planner {
         };
         for mi in self.mod_insts(module) {
             let mut loc = block_loc.clone();
-            if fam == Fam::Aws && !data && MODULES[module].path == ["region"] {
+            if fam == Fam::Aws
+                && !data
+                && !world::AWS_GLOBAL_TYPES.contains(&ty)
+                && MODULES[module].path == ["region"]
+            {
                 let key = self.plan.mods[mi].addr.split('"').nth(1).unwrap_or("us");
                 loc = Some(("region", world::regional_module_region(key).to_owned()));
             }

@@ -461,6 +461,9 @@ pub fn regional_module_region(key: &str) -> &'static str {
     }
 }
 
+/// AWS types of global services: they never get a resource-level `region`.
+pub const AWS_GLOBAL_TYPES: &[&str] = &["aws_iam_role", "aws_iam_policy", "aws_route53_record"];
+
 /// Regions a resource-level `region` argument picks from (AWS v6 and Huawei).
 pub const AWS_REGIONS: &[&str] = &[
     "us-east-1",
