@@ -16,5 +16,6 @@ pub mod model;
 pub mod policy;
 pub mod runner;
 pub mod syntax;
+pub mod wasm;
 
 pub use policy::PolicySet;
