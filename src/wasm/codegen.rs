@@ -310,6 +310,8 @@ impl Gen<'_> {
   (local.set {c} {coll})
   (if (call $is_unknown (local.get {c})) (then (br $q{k} (i64.const {V_UNKNOWN}))))
   (local.set {n} (call $len (local.get {c})))
+  (local.set {i} (i32.const 0))
+  (local.set {u} (i32.const 0))
   (block $e{k} (loop $l{k}
     (br_if $e{k} (i32.ge_u (local.get {i}) (local.get {n})))
     (local.set {item} (call $nth (local.get {c}) (local.get {i})))
@@ -366,6 +368,8 @@ impl Gen<'_> {
   (if (call $is_unknown (local.get {c})) (then (br $k{k} (i64.const {V_UNKNOWN}))))
   (local.set {n} (call $len (local.get {c})))
   (local.set {l} (call $list_new (local.get {n})))
+  (local.set {i} (i32.const 0))
+  (local.set {count} (i32.const 0))
   (block $e{k} (loop $l{k}
     (br_if $e{k} (i32.ge_u (local.get {i}) (local.get {n})))
     (local.set $s{slot} (call $nth (local.get {c}) (local.get {i})))

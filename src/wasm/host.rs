@@ -264,8 +264,27 @@ impl WasmInstance {
                 bytes: self.limits.memory,
             };
         }
+        let trap = e
+            .downcast_ref::<Trap>()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| first_line(&e));
+        let frames = e
+            .downcast_ref::<wasmtime::WasmBacktrace>()
+            .map(|b| {
+                b.frames()
+                    .iter()
+                    .filter_map(|f| f.func_name().map(str::to_owned))
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" < ")
+            })
+            .unwrap_or_default();
         WasmError::Trap {
-            reason: first_line(&e),
+            reason: if frames.is_empty() {
+                trap
+            } else {
+                format!("{trap} (in {frames})")
+            },
         }
     }
 }

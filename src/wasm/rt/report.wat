@@ -219,7 +219,7 @@
 
 (func $w_exceptions
   (local $n i32) (local $i i32) (local $e i32) (local $j i32) (local $list i32) (local $k i32) (local $state i32)
-  (local $expired_n i32) (local $stale_n i32) (local $c i32)
+  (local $expired_n i32) (local $stale_n i32) (local $c i32) (local $fresh i32)
   (local.set $n (i32.load (i32.const %EXCEPTIONS%)))
   (call $w_member (i32.const 1) (i32.const %S_F_EXCEPTIONS%) (i32.const 0))
   (call $sb_byte (i32.const 91))
@@ -247,9 +247,11 @@
       (block $d3
         (loop $z
           (br_if $d3 (i32.ge_u (local.get $j) (local.get $k)))
-          (if (i32.or (i32.eqz (local.get $c))
-                      (i32.eqz (call $str_eq (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2))))
-                                             (i32.load (i32.add (local.get $list) (i32.shl (local.get $c) (i32.const 2)))))))
+          (local.set $fresh (i32.const 1))
+          (if (local.get $c)
+            (then (local.set $fresh (i32.eqz (call $str_eq (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2))))
+                                                          (i32.load (i32.add (local.get $list) (i32.shl (local.get $c) (i32.const 2)))))))))
+          (if (local.get $fresh)
             (then
               (i32.store offset=4 (i32.add (local.get $list) (i32.shl (local.get $c) (i32.const 2)))
                 (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2)))))

@@ -203,12 +203,17 @@
           (block $merged
             (loop $m
               (br_if $merged (i32.ge_u (local.get $k) (local.get $hi)))
-              (if (i32.and (i32.lt_u (local.get $i) (local.get $mid))
-                           (i32.or (i32.ge_u (local.get $j) (local.get $hi))
-                                   (i32.le_s (call $compare
-                                               (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))
-                                               (i64.load (i32.add (local.get $src) (i32.shl (select (local.get $j) (local.get $i) (i32.lt_u (local.get $j) (local.get $hi))) (i32.const 3)))))
-                                             (i32.const 0))))
+              (local.set $t (i32.const 0))
+              (if (i32.lt_u (local.get $i) (local.get $mid))
+                (then
+                  (local.set $t (i32.const 1))
+                  (if (i32.lt_u (local.get $j) (local.get $hi))
+                    (then
+                      (local.set $t (i32.le_s (call $compare
+                        (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))
+                        (i64.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 3)))))
+                        (i32.const 0)))))))
+              (if (local.get $t)
                 (then
                   (i64.store (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 3)))
                     (i64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3)))))
@@ -256,13 +261,18 @@
           (block $merged
             (loop $m
               (br_if $merged (i32.ge_u (local.get $k) (local.get $hi)))
-              (if (i32.and (i32.lt_u (local.get $i) (local.get $mid))
-                           (i32.or (i32.ge_u (local.get $j) (local.get $hi))
-                                   (i32.le_s (call_indirect (type $cmp_fn)
-                                               (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
-                                               (i32.load (i32.add (local.get $src) (i32.shl (select (local.get $j) (local.get $i) (i32.lt_u (local.get $j) (local.get $hi))) (i32.const 2))))
-                                               (local.get $cmp))
-                                             (i32.const 0))))
+              (local.set $t (i32.const 0))
+              (if (i32.lt_u (local.get $i) (local.get $mid))
+                (then
+                  (local.set $t (i32.const 1))
+                  (if (i32.lt_u (local.get $j) (local.get $hi))
+                    (then
+                      (local.set $t (i32.le_s (call_indirect (type $cmp_fn)
+                        (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+                        (i32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
+                        (local.get $cmp))
+                        (i32.const 0)))))))
+              (if (local.get $t)
                 (then
                   (i32.store (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 2)))
                     (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
