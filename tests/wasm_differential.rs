@@ -222,11 +222,152 @@ struct Engines {
     wasm: WasmPolicy,
 }
 
+/// Expressions each turned into a rule of their own (`edge_policy`): evidence and
+/// messages of every kind of value, operators on odd operands.
+const EDGE: &[&str] = &[
+    r#"r.attributes"#,
+    r#"r.attributes.size"#,
+    r#"r.attributes.list"#,
+    r#"r.attributes.list[-1]"#,
+    r#"r.attributes.list[5]"#,
+    r#"r.attributes.encryption.enabled"#,
+    r#"r.attributes[r.name]"#,
+    r#"r.tags"#,
+    r#"r.tags[r.name]"#,
+    r#"keys(r.tags)"#,
+    r#"values(r.tags)"#,
+    r#"keys(r.attributes)"#,
+    r#"values(r.attributes)"#,
+    r#"keys(r.attributes.list)"#,
+    r#"r.provider"#,
+    r#"r.location"#,
+    r#"r.custody"#,
+    r#"r.location.operator"#,
+    r#"r.flows"#,
+    r#"r.actions"#,
+    r#"r.actions[0]"#,
+    r#"r.actions[1]"#,
+    r#"flatten([r.location.countries, {r.name}])"#,
+    r#"flatten(r.attributes.list)"#,
+    r#"flatten([r.attributes.list, r.attributes.replicas])"#,
+    r#"{r.attributes.size, r.attributes.name, r.attributes.list, r.attributes.a, r.attributes.b, r.attributes.encryption}"#,
+    r#"[r.attributes.size, r.name, r.attributes.encryption]"#,
+    r#"{r.location, r.flows[0].location, r.location}"#,
+    r#"{r.flows[0], r.flows[1], r.flows[0]}"#,
+    r#"[r.location.operator, r.location.operator]"#,
+    r#"count(r.attributes.name)"#,
+    r#"count(r.attributes)"#,
+    r#"count(r.attributes.size)"#,
+    r#"count(r.tags)"#,
+    r#"string(r.attributes)"#,
+    r#"string(r.attributes.size)"#,
+    r#"string(r.location)"#,
+    r#"string(r.tags)"#,
+    r#"string(r.flows)"#,
+    r#"string(r.custody)"#,
+    r#"string(r.location.operator)"#,
+    r#"string(r.provider)"#,
+    r#"string(today())"#,
+    r#"int(r.attributes.size)"#,
+    r#"int(r.attributes.count_text)"#,
+    r#"int(r.name)"#,
+    r#"r.attributes.size < r.attributes.retention_days"#,
+    r#"r.name < r.type"#,
+    r#"r.attributes.name >= r.name"#,
+    r#"r.attributes.size <= 3"#,
+    r#"r.name + r.type"#,
+    r#"r.attributes.name + r.attributes.b"#,
+    r#"join(r.attributes.list, "-")"#,
+    r#"join(r.location.countries, "")"#,
+    r#"r.attributes.a in r.attributes.list"#,
+    r#"r.name in r.attributes"#,
+    r#"r.name in r.tags"#,
+    r#"r.attributes.name in r.location.countries"#,
+    r#"r.attributes.size in [1, 2, 3]"#,
+    r#"r.attributes.list in [r.attributes.list, r.attributes.replicas]"#,
+    r#"r.location.countries subset ["US"]"#,
+    r#"r.attributes.list subset r.attributes.list"#,
+    r#"r.actions subset r.attributes.list"#,
+    r#"r.location.countries union r.attributes.list"#,
+    r#"r.attributes.list intersect r.attributes.replicas"#,
+    r#"r.attributes.list minus r.attributes.list"#,
+    r#"r.location.countries minus r.location.countries"#,
+    r#"r.location.countries intersect []"#,
+    r#"if r.attributes.enabled then r.name else r.type"#,
+    r#"if known(r.location.region) then 1 else 1"#,
+    r#"if r.location.region == "US" then r.location else r.location"#,
+    r#"date(r.attributes.name)"#,
+    r#"lower(r.attributes.name)"#,
+    r#"upper(r.attributes.name)"#,
+    r#"trim(r.attributes.name)"#,
+    r#"split(r.attributes.name, "a")"#,
+    r#"replace(r.attributes.name, "a", "")"#,
+    r#"replace(r.name, "", "x")"#,
+    r#"tag(r, "DATA CLASSIFICATION")"#,
+    r#"tag(r, "ΣΑΣ")"#,
+    r#"tag(r, "σας")"#,
+    r#"glob(r.attributes.name, "*a?")"#,
+    r#"regex(r.attributes.name, r"^\p{Lu}")"#,
+    r#"regex_split(r.attributes.name, r"(?-u:\b)")"#,
+    r#"regex_split(r.attributes.name, r"")"#,
+    r#"regex_split(r.attributes.name, r"a|b*")"#,
+    r#"regex_split(r.address, r"^aws|[.]")"#,
+    r#"regex_split(r.attributes.name, r"\s+$")"#,
+    r#"[x for x in r.attributes.list where x != null]"#,
+    r#"{x for x in r.attributes.list}"#,
+    r#"{k for k in r.attributes}"#,
+    r#"[v for v in r.tags]"#,
+    r#"[c for c in r.location.countries where c > "D"]"#,
+    r#"all x in r.attributes: x != "a""#,
+    r#"any x in r.attributes.list: x == 1"#,
+    r#"all c in r.location.countries: c in ["US", r.attributes.name]"#,
+    r#"-r.attributes.size"#,
+    r#"r.attributes.size - 1"#,
+    r#"r.attributes.retention_days + r.attributes.size"#,
+    r#"today() - date("2026-01-01")"#,
+    r#"date("2026-01-01") - 40000 - 1000000"#,
+    r#"r.attributes.encryption == r.attributes.encryption"#,
+    r#"r.attributes.encryption == r.attributes.replicas"#,
+    r#"r.flows[0]"#,
+    r#"r.flows[0].location"#,
+    r#"r.flows == r.flows"#,
+    r#"r.flows[0] == r.flows[1]"#,
+    r#"r.location == r.flows[0].location"#,
+    r#"r.custody == r.flows[0].custody"#,
+    r#"known(r.attributes)"#,
+    r#"known(r.attributes.list)"#,
+    r#"known([r.location.region, r.name])"#,
+    r#"not (r.attributes.enabled)"#,
+    r#"r.attributes.enabled and r.attributes.x_flag"#,
+    r#"r.attributes.enabled or r.attributes.x_flag"#,
+    r#"r.location.region == null"#,
+    r#"r.location.region != r.flows[0].location.region"#,
+];
+
+fn edge_policy() -> String {
+    let mut p = String::from("package edge\n");
+    for (i, x) in EDGE.iter().enumerate() {
+        p.push_str(&format!(
+            "rule e{i} {{\n  id: \"E-{i:03}\"  severity: low  enforce: advisory\n  for r in resources\n  let v = {x}\n  deny if v == v or v == r.attributes.a\n  message \"{{v}} | {{string(v)}}\"\n}}\n"
+        ));
+    }
+    p
+}
+
+fn edge_engines() -> &'static Engines {
+    static E: OnceLock<Engines> = OnceLock::new();
+    E.get_or_init(|| build(SourceFile::new("edge.juris", edge_policy())))
+}
+
 fn engines() -> &'static Engines {
     static E: OnceLock<Engines> = OnceLock::new();
-    E.get_or_init(|| {
-        let set = PolicySet::compile(vec![SourceFile::new("cov.juris", POLICY)])
-            .unwrap_or_else(|d| panic!("the coverage policy compiles: {d:?}"));
+    E.get_or_init(|| build(SourceFile::new("cov.juris", POLICY)))
+}
+
+fn build(source: SourceFile) -> Engines {
+    {
+        let set = PolicySet::compile(vec![source])
+            .unwrap_or_else(|d| panic!("the test policy compiles: {d:?}"));
         let bytes = compile(
             set.program(),
             &CompileOptions {
@@ -236,7 +377,7 @@ fn engines() -> &'static Engines {
         .expect("the coverage policy compiles to WebAssembly");
         let wasm = WasmPolicy::load(&bytes, Limits::default()).expect("the module loads");
         Engines { set, wasm }
-    })
+    }
 }
 
 /// What the in-process engine says: the report text, or the error code the
@@ -273,7 +414,10 @@ fn native(set: &PolicySet, doc: &str) -> Result<String, i32> {
 
 /// Compare both engines on one document; the error names what differs.
 fn differ(doc: &str) -> Result<(), String> {
-    let e = engines();
+    differ_on(engines(), doc)
+}
+
+fn differ_on(e: &Engines, doc: &str) -> Result<(), String> {
     let expected = native(&e.set, doc);
     let got = e.wasm.evaluate(doc.as_bytes());
     match (expected, got) {
@@ -799,6 +943,23 @@ proptest! {
     fn module_and_evaluator_agree(doc in document(), style in 0u8..3, how in prop_oneof![12 => Just(0u8), 1 => 1u8..5]) {
         let text = damage(doc, how).text(style);
         if let Err(e) = differ(&text) {
+            prop_assert!(false, "{e}\n--- input\n{text}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1000) / 4,
+        max_shrink_iters: 2000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn edge_values_agree(doc in document(), style in 0u8..3) {
+        let text = doc.text(style);
+        if let Err(e) = differ_on(edge_engines(), &text) {
             prop_assert!(false, "{e}\n--- input\n{text}");
         }
     }
