@@ -230,7 +230,8 @@ impl Gen<'_> {
             .map(|x| format!("(call $normalize {})", self.expr(x)))
             .collect();
         let arg = |i: usize| a.get(i).cloned().unwrap_or_else(|| "(i64.const 0)".into());
-        let regex = |id: u32| self.tables.regexes.get(id as usize).copied().unwrap_or(0);
+        let tables = self.tables;
+        let regex = |id: u32| tables.regexes.get(id as usize).copied().unwrap_or(0);
         match b {
             Builtin::Today => format!("(call $mk (i32.const {}) (global.get $today))", tag::DATE),
             Builtin::Known => format!("(call $b_known {})", arg(0)),
@@ -262,7 +263,18 @@ impl Gen<'_> {
             Builtin::EndsWith => format!("(call $b_pred (i32.const 1) {} {})", arg(0), arg(1)),
             Builtin::Contains => format!("(call $b_pred (i32.const 2) {} {})", arg(0), arg(1)),
             Builtin::Glob => format!("(call $b_pred (i32.const 3) {} {})", arg(0), arg(1)),
-            Builtin::Tag => format!("(call $b_tag {} {})", arg(0), arg(1)),
+            Builtin::Tag => match args.get(1).and_then(Expr::as_const) {
+                // A constant key is put in canonical form now, not at every call.
+                Some(crate::ir::ConstValue::Str(k)) => {
+                    let canonical: String = crate::eval::canonical_key(k).collect();
+                    format!(
+                        "(call $b_tag_canonical {} (i32.const {}))",
+                        arg(0),
+                        self.data.str(&canonical)
+                    )
+                }
+                _ => format!("(call $b_tag {} {})", arg(0), arg(1)),
+            },
             Builtin::Join => format!("(call $b_join {} {})", arg(0), arg(1)),
         }
     }

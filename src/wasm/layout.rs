@@ -201,8 +201,9 @@ impl Data {
         at
     }
 
-    /// An interned constant set for `member_const`: [members][nstrings][sorted
-    /// string headers] then, 8-aligned, the other members as a value list.
+    /// An interned constant set for `member_const`: [members][mask][hash table of
+    /// string headers (open addressing, FNV-1a)] then, 8-aligned, the members
+    /// that are not strings as a value list.
     pub fn const_set(&mut self, members: &[ConstValue]) -> u32 {
         let mut strings: Vec<&str> = members.iter().filter_map(ConstValue::as_str).collect();
         strings.sort_unstable();
@@ -212,14 +213,33 @@ impl Data {
             .filter(|m| m.as_str().is_none())
             .map(|m| self.constant(m))
             .collect();
-        let headers: Vec<u32> = strings.iter().map(|s| self.str(s)).collect();
+        let size = (strings.len() * 2).next_power_of_two().max(2);
+        let mut table = vec![0u32; size];
+        for s in &strings {
+            let h = self.str(s);
+            let mut i = fnv1a(s.as_bytes()) as usize & (size - 1);
+            while table[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            table[i] = h;
+        }
         self.align(4);
         let at = self.u32(members.len() as u32);
-        self.u32(headers.len() as u32);
-        for h in headers {
+        self.u32(size as u32 - 1);
+        for h in table {
             self.u32(h);
         }
         self.value_list(&others);
         at
     }
+}
+
+/// The string hash of constant sets; the runtime's `$fnv1a` computes the same.
+pub fn fnv1a(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
 }

@@ -272,6 +272,8 @@ fn runtime_data(data: &mut Data, program: &Program) {
     data.u32(0);
     let at = data.u32(0);
     sym(data, "EMPTY_LIST", at);
+    let at = data.u8s(format!("\n{}", " ".repeat(60)).as_bytes());
+    sym(data, "NEWLINE_SPACES", at);
     let at = data.u8s(b"0123456789abcdef");
     sym(data, "HEX_DIGITS", at);
     data.align(8);
@@ -317,6 +319,10 @@ fn runtime_data(data: &mut Data, program: &Program) {
     );
     range_table(data, "CASED", if sigma { unicode::CASED } else { &[] });
     range_table(data, "WS", unicode::WHITE_SPACE);
+    data.symbol(
+        "USES_TAG",
+        uses(|b| matches!(b, crate::ir::Builtin::Tag)) as i64,
+    );
     // Tags, kinds, codes and special values.
     let tags = [
         ("NULL", tag::NULL),

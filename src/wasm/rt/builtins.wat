@@ -182,25 +182,27 @@
 
 ;; `tag(r, key)`: the first tag whose key matches case- and separator-insensitively.
 (func $b_tag (param $a i64) (param $b i64) (result i64)
-  (local $key i32) (local $map i32) (local $n i32) (local $i i32) (local $want i32) (local $m i32) (local $h i32)
+  (local $key i32)
   (if (call $any_unknown3 (local.get $a) (local.get $b) (i64.const 0)) (then (return (i64.const %V_UNKNOWN%))))
   (local.set $key (call $as_str (local.get $b)))
-  (if (i32.or (i32.ne (call $tag (local.get $a)) (i32.const %TAG_RES%)) (i32.eqz (local.get $key)))
-    (then (return (i64.const %V_NULL%))))
+  (if (i32.eqz (local.get $key)) (then (return (i64.const %V_NULL%))))
+  (call $b_tag_canonical (local.get $a) (call $canonical_key (local.get $key))))
+
+;; `tag` with the key already in canonical form (done at compile time for constants).
+;; Tag maps carry their keys' canonical forms (computed when the model is read).
+(func $b_tag_canonical (param $a i64) (param $want i32) (result i64)
+  (local $map i32) (local $n i32) (local $i i32) (local $canon i32)
+  (if (i32.eq (call $tag (local.get $a)) (i32.const %TAG_UNKNOWN%)) (then (return (i64.const %V_UNKNOWN%))))
+  (if (i32.ne (call $tag (local.get $a)) (i32.const %TAG_RES%)) (then (return (i64.const %V_NULL%))))
   (local.set $map (i32.load offset=36 (call $pl (local.get $a))))
   (if (i32.eqz (local.get $map)) (then (return (i64.const %V_UNKNOWN%))))
-  (local.set $want (call $canonical_key (local.get $key)))
   (local.set $n (i32.load (local.get $map)))
+  (local.set $canon (i32.add (i32.add (local.get $map) (i32.const 4)) (i32.shl (local.get $n) (i32.const 3))))
   (block $done
     (loop $x
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $m (global.get $heap))
-      (if (call $str_eq (call $canonical_key (i32.load offset=4 (i32.add (local.get $map) (i32.shl (local.get $i) (i32.const 3)))))
-                        (local.get $want))
-        (then
-          (call $release (local.get $m))
-          (return (call $known_str (i32.load offset=8 (i32.add (local.get $map) (i32.shl (local.get $i) (i32.const 3))))))))
-      (call $release (local.get $m))
+      (if (call $str_eq (i32.load (i32.add (local.get $canon) (i32.shl (local.get $i) (i32.const 2)))) (local.get $want))
+        (then (return (call $known_str (i32.load offset=8 (i32.add (local.get $map) (i32.shl (local.get $i) (i32.const 3))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $x)))
   (i64.const %V_NULL%))

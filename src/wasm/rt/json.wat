@@ -57,15 +57,22 @@
     (else (i32.const -1))))
 
 (func $skip_ws
-  (local $c i32)
+  (local $c i32) (local $p i32) (local $end i32)
+  (local.set $p (global.get $jp))
+  (local.set $end (global.get $jend))
   (block $done
     (loop $l
-      (br_if $done (i32.ge_u (global.get $jp) (global.get $jend)))
-      (local.set $c (i32.load8_u (global.get $jp)))
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (br_if $done (i32.gt_u (local.get $c) (i32.const 32)))
+      (if (i32.and (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $end))
+                   (i64.eq (i64.load (local.get $p)) (i64.const 0x2020202020202020)))
+        (then (local.set $p (i32.add (local.get $p) (i32.const 8))) (br $l)))
       (br_if $done (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 10)))
                                     (i32.or (i32.eq (local.get $c) (i32.const 9)) (i32.eq (local.get $c) (i32.const 13))))))
-      (global.set $jp (i32.add (global.get $jp) (i32.const 1)))
-      (br $l))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+  (global.set $jp (local.get $p)))
 
 ;; Parse a whole document: the root node, or 0 with the error recorded.
 (func $parse_document (param $p i32) (param $n i32) (result i32)
@@ -170,16 +177,35 @@
   (local.get $n))
 
 (func $parse_string (result i32)
+  (local $w i64) (local $end i32)
   (local $p i32) (local $start i32) (local $c i32) (local $fast i32) (local $node i32) (local $bad i32)
   (local $m i32) (local $u i32) (local $u2 i32) (local $n i32) (local $h i32)
   (global.set $jp (i32.add (global.get $jp) (i32.const 1)))
   (local.set $start (global.get $jp))
   ;; Fast path: no escapes and plain ASCII: a view into the input.
   (local.set $p (local.get $start))
+  (local.set $end (global.get $jend))
   (block $slow
     (block $done
       (loop $l
-        (br_if $slow (i32.ge_u (local.get $p) (global.get $jend)))
+        ;; Eight bytes at a time while none is `"`, `\`, a control character or non-ASCII.
+        (block $bytewise
+          (loop $words
+            (br_if $bytewise (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+            (local.set $w (i64.load (local.get $p)))
+            ;; The lowest flagged byte is exactly the first special one (borrows
+            ;; only run upwards; any non-ASCII byte is flagged itself).
+            (local.set $w (i64.and (i64.const 0x8080808080808080)
+              (i64.or (i64.or (local.get $w) (i64.sub (local.get $w) (i64.const 0x2020202020202020)))
+                      (i64.or (i64.sub (i64.xor (local.get $w) (i64.const 0x2222222222222222)) (i64.const 0x0101010101010101))
+                              (i64.sub (i64.xor (local.get $w) (i64.const 0x5c5c5c5c5c5c5c5c)) (i64.const 0x0101010101010101))))))
+            (if (i64.ne (local.get $w) (i64.const 0))
+              (then
+                (local.set $p (i32.add (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.ctz (local.get $w)) (i64.const 3)))))
+                (br $bytewise)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $words)))
+        (br_if $slow (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $c (i32.load8_u (local.get $p)))
         (br_if $done (i32.eq (local.get $c) (i32.const 34)))
         (br_if $slow (i32.or (i32.eq (local.get $c) (i32.const 92))
@@ -411,7 +437,8 @@
             (loop $scan
               (br_if $new_key (i32.ge_u (local.get $i) (local.get $n)))
               (local.set $e (i32.add (local.get $entries) (i32.shl (local.get $i) (i32.const 3))))
-              (if (call $str_eq (i32.add (i32.load (local.get $e)) (i32.const 4)) (i32.add (local.get $k) (i32.const 4)))
+              (if (i32.and (i32.eq (i32.load offset=4 (i32.load (local.get $e))) (i32.load offset=4 (local.get $k)))
+                           (call $str_eq (i32.add (i32.load (local.get $e)) (i32.const 4)) (i32.add (local.get $k) (i32.const 4))))
                 (then
                   (i32.store offset=4 (local.get $e) (local.get $v))
                   (i32.store (i32.load (local.get $e)) (i32.or (i32.load (i32.load (local.get $e))) (i32.const 0x400)))
@@ -535,12 +562,17 @@
 
 ;; Index of `key` in an object node, or -1.
 (func $obj_find (param $n i32) (param $key i32) (result i32)
-  (local $i i32) (local $c i32)
+  (local $i i32) (local $c i32) (local $e i32) (local $len i32) (local $k i32)
   (local.set $c (i32.load offset=4 (local.get $n)))
+  (local.set $e (i32.load offset=8 (local.get $n)))
+  (local.set $len (i32.load (local.get $key)))
   (block $done
     (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $c)))
-      (if (call $str_eq (call $obj_key (local.get $n) (local.get $i)) (local.get $key)) (then (return (local.get $i))))
+      (local.set $k (i32.add (i32.load (local.get $e)) (i32.const 4)))
+      (if (i32.eq (i32.load (local.get $k)) (local.get $len))
+        (then (if (call $str_eq (local.get $k) (local.get $key)) (then (return (local.get $i))))))
+      (local.set $e (i32.add (local.get $e) (i32.const 8)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
   (i32.const -1))
@@ -630,8 +662,11 @@
   (call $sb_bytes (local.get $run) (i32.sub (local.get $p) (local.get $run)))
   (call $sb_byte (i32.const 34)))
 
-;; Newline and indentation for pretty output at `level`.
+;; Newline and indentation for pretty output at `level` (from a static run of
+;; spaces after a newline).
 (func $w_nl (param $level i32)
+  (if (i32.le_u (local.get $level) (i32.const 30))
+    (then (call $sb_bytes (i32.const %NEWLINE_SPACES%) (i32.add (i32.const 1) (i32.shl (local.get $level) (i32.const 1)))) (return)))
   (call $sb_byte (i32.const 10))
   (block $done
     (loop $l

@@ -15,23 +15,34 @@
   (unreachable))
 
 ;; Make sure memory reaches byte `$end`.
+(global $mem_end (mut i32) (i32.const 0))
+
+;; Memory size in bytes, capped below 4 GiB (for the allocator's fast path).
+(func $sync_mem_end
+  (global.set $mem_end (select (i32.const 0xFFFF0000) (i32.shl (memory.size) (i32.const 16))
+    (i32.ge_u (memory.size) (i32.const 65535)))))
+
 (func $ensure (param $end i32)
   (local $have i64) (local $need i64) (local $pages i32)
+  (call $sync_mem_end)
   (local.set $have (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
   (if (i64.le_u (i64.extend_i32_u (local.get $end)) (local.get $have)) (then (return)))
   (local.set $need (i64.sub (i64.extend_i32_u (local.get $end)) (local.get $have)))
   (local.set $pages (i32.wrap_i64 (i64.shr_u (i64.add (local.get $need) (i64.const 65535)) (i64.const 16))))
   ;; Grow in steps of at least 4 MiB; fall back to the exact need near a cap.
   (if (i32.ge_s (memory.grow (select (local.get $pages) (i32.const 64) (i32.gt_u (local.get $pages) (i32.const 64)))) (i32.const 0))
-    (then (return)))
-  (if (i32.ge_s (memory.grow (local.get $pages)) (i32.const 0)) (then (return)))
+    (then (call $sync_mem_end) (return)))
+  (if (i32.ge_s (memory.grow (local.get $pages)) (i32.const 0)) (then (call $sync_mem_end) (return)))
   (call $oom))
 
 (func $alloc (param $n i32) (result i32)
   (local $p i32) (local $end i32)
   (local.set $p (global.get $heap))
-  (if (i32.gt_u (local.get $n) (i32.const 0x7ff00000)) (then (call $oom)))
   (local.set $end (i32.and (i32.add (i32.add (local.get $p) (local.get $n)) (i32.const 7)) (i32.const -8)))
+  ;; Fast path: within memory already grown (and no wrap-around).
+  (if (i32.and (i32.le_u (local.get $end) (global.get $mem_end)) (i32.ge_u (local.get $end) (local.get $p)))
+    (then (global.set $heap (local.get $end)) (return (local.get $p))))
+  (if (i32.gt_u (local.get $n) (i32.const 0x7ff00000)) (then (call $oom)))
   (if (i32.lt_u (local.get $end) (local.get $p)) (then (call $oom)))
   (call $ensure (local.get $end))
   (global.set $heap (local.get $end))

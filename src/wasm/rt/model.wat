@@ -44,9 +44,24 @@
   (call $fail (i32.const %E_DOCUMENT%) (call $sb_end (local.get $m))))
 
 ;; The value of field `key` of a struct object: the node, 0 when absent, -1 when repeated.
+;; Fields usually come in the order the model declares them: try the entry after
+;; the last one found in the same object first.
+(global $hint_obj (mut i32) (i32.const 0))
+(global $hint_at (mut i32) (i32.const 0))
+
 (func $field_of (param $obj i32) (param $key i32) (result i32)
-  (local $i i32)
-  (local.set $i (call $obj_find (local.get $obj) (local.get $key)))
+  (local $i i32) (local $k i32)
+  (local.set $i (i32.const -1))
+  (if (i32.and (i32.eq (global.get $hint_obj) (local.get $obj))
+               (i32.lt_u (global.get $hint_at) (call $arr_count (local.get $obj))))
+    (then
+      (local.set $k (call $obj_key (local.get $obj) (global.get $hint_at)))
+      (if (i32.eq (i32.load (local.get $k)) (i32.load (local.get $key)))
+        (then (if (call $str_eq (local.get $k) (local.get $key)) (then (local.set $i (global.get $hint_at))))))))
+  (if (i32.lt_s (local.get $i) (i32.const 0))
+    (then (local.set $i (call $obj_find (local.get $obj) (local.get $key)))))
+  (if (i32.ge_s (local.get $i) (i32.const 0))
+    (then (global.set $hint_obj (local.get $obj)) (global.set $hint_at (i32.add (local.get $i) (i32.const 1)))))
   (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const 0))))
   (if (i32.and (i32.load (i32.sub (call $obj_key (local.get $obj) (local.get $i)) (i32.const 4))) (i32.const 0x400))
     (then (drop (call $model_fail (i32.const %S_DUPLICATE%) (local.get $key))) (return (i32.const -1))))
@@ -321,7 +336,8 @@
     (then (return (call $model_fail (i32.const %S_WANT_OBJECT%) (i32.const %S_F_TAGS%)) (i32.const 0))))
   (if (i32.eqz (call $want_value (local.get $n) (i32.const %S_F_TAGS%))) (then (return (i32.const 0) (i32.const 0))))
   (local.set $c (call $arr_count (local.get $n)))
-  (local.set $map (call $alloc (i32.add (i32.const 4) (i32.shl (local.get $c) (i32.const 3)))))
+  ;; [count][(key, value)...][canonical keys...] (the last only when `tag` is used).
+  (local.set $map (call $alloc (i32.add (i32.const 4) (i32.mul (local.get $c) (i32.const 12)))))
   (i32.store (local.get $map) (local.get $c))
   (block $done
     (loop $l
@@ -335,6 +351,10 @@
           (local.set $v (call $want_str (local.get $v) (i32.const %S_F_TAGS%)))
           (if (i32.eqz (local.get $v)) (then (return (i32.const 0) (i32.const 0))))
           (i32.store offset=8 (local.get $e) (local.get $v))))
+      (if (i32.const %USES_TAG%)
+        (then
+          (i32.store offset=4 (i32.add (i32.add (local.get $map) (i32.shl (local.get $c) (i32.const 3))) (i32.shl (local.get $i) (i32.const 2)))
+            (call $canonical_key (call $obj_key (local.get $n) (local.get $i))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
   (i32.const 1) (local.get $map))

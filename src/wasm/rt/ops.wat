@@ -141,33 +141,46 @@
       (br $l)))
   (local.get $r))
 
-;; `x in S` for an interned constant set {members, nstrings, strings (sorted
-;; headers)..., nothers, pad, other values...}: a binary search, not a scan.
+;; FNV-1a over a string's bytes (`layout::fnv1a`).
+(func $fnv1a (param $h i32) (result i32)
+  (local $p i32) (local $end i32) (local $x i32)
+  (local.set $x (i32.const 0x811c9dc5))
+  (local.set $p (i32.load offset=4 (local.get $h)))
+  (local.set $end (i32.add (local.get $p) (i32.load (local.get $h))))
+  (block $done
+    (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x (i32.mul (i32.xor (local.get $x) (i32.load8_u (local.get $p))) (i32.const 0x01000193)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+  (local.get $x))
+
+;; `x in S` for an interned constant set {members, mask, hash table of string
+;; headers, then the other members as a value list}: a hash lookup, not a scan.
 (func $member_const (param $x i64) (param $set i32) (result i32)
-  (local $s i32) (local $lo i32) (local $hi i32) (local $mid i32) (local $o i32) (local $others i32)
-  (local $n i32) (local $i i32) (local $r i32) (local $e i32)
+  (local $s i32) (local $mask i32) (local $i i32) (local $e i32) (local $others i32)
+  (local $n i32) (local $r i32)
   (if (i32.eqz (i32.load (local.get $set))) (then (return (i32.const 0))))
   (if (call $is_unknown (local.get $x)) (then (return (i32.const 2))))
   (local.set $x (call $normalize (local.get $x)))
   (local.set $s (call $as_str (local.get $x)))
+  (local.set $mask (i32.load offset=4 (local.get $set)))
   (if (local.get $s)
     (then
-      (local.set $hi (i32.load offset=4 (local.get $set)))
-      (block $done
-        (loop $l
-          (br_if $done (i32.ge_u (local.get $lo) (local.get $hi)))
-          (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
-          (local.set $o (call $str_cmp (i32.load offset=8 (i32.add (local.get $set) (i32.shl (local.get $mid) (i32.const 2)))) (local.get $s)))
-          (if (i32.eqz (local.get $o)) (then (return (i32.const 1))))
-          (if (i32.lt_s (local.get $o) (i32.const 0))
-            (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
-            (else (local.set $hi (local.get $mid))))
-          (br $l)))
-      (return (i32.const 0))))
+      (local.set $i (i32.and (call $fnv1a (local.get $s)) (local.get $mask)))
+      (loop $probe
+        (local.set $e (i32.load offset=8 (i32.add (local.get $set) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.eqz (local.get $e)) (then (return (i32.const 0))))
+        (if (i32.eq (i32.load (local.get $e)) (i32.load (local.get $s)))
+          (then (if (call $str_eq (local.get $e) (local.get $s)) (then (return (i32.const 1))))))
+        (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (local.get $mask)))
+        (br $probe))
+      (unreachable)))
   ;; Members that are not strings, compared one by one as the evaluator does.
   (local.set $others (i32.and (i32.add (i32.add (local.get $set) (i32.const 8))
-    (i32.add (i32.shl (i32.load offset=4 (local.get $set)) (i32.const 2)) (i32.const 7))) (i32.const -8)))
+    (i32.add (i32.shl (i32.add (local.get $mask) (i32.const 1)) (i32.const 2)) (i32.const 7))) (i32.const -8)))
   (local.set $n (i32.load (local.get $others)))
+  (local.set $i (i32.const 0))
   (block $done
     (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))

@@ -60,13 +60,51 @@
   (i32.store offset=4 (i32.add (global.get $matches) (i32.shl (global.get $matches_n) (i32.const 3))) (local.get $addr))
   (global.set $matches_n (i32.add (global.get $matches_n) (i32.const 1))))
 
-;; Report order of resources: address, then input (none first).
+;; Report order of resources: address, then input (none first). Sorting compares
+;; keys copied side by side {address, input, resource}, so the comparisons stay
+;; in cache instead of chasing strings across the input.
 (func $cmp_resources (param $a i32) (param $b i32) (result i32)
   (local $o i32)
   (local.set $o (call $str_cmp (i32.load (local.get $a)) (i32.load (local.get $b))))
   (if (result i32) (local.get $o)
     (then (local.get $o))
-    (else (call $opt_str_cmp (i32.load offset=20 (local.get $a)) (i32.load offset=20 (local.get $b))))))
+    (else (call $opt_str_cmp (i32.load offset=4 (local.get $a)) (i32.load offset=4 (local.get $b))))))
+
+(func $copy_str (param $h i32) (result i32)
+  (local $c i32)
+  (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))
+  (local.set $c (call $str_new (i32.load (local.get $h))))
+  (memory.copy (i32.load offset=4 (local.get $c)) (i32.load offset=4 (local.get $h)) (i32.load (local.get $h)))
+  (local.get $c))
+
+;; The resources in report order: a fresh array of record pointers.
+(func $sort_resources (param $list i32) (result i32)
+  (local $n i32) (local $i i32) (local $keys i32) (local $k i32) (local $r i32) (local $ptrs i32) (local $out i32)
+  (local.set $n (i32.load (local.get $list)))
+  (local.set $keys (call $alloc (i32.mul (local.get $n) (i32.const 12))))
+  (local.set $ptrs (call $alloc (i32.shl (local.get $n) (i32.const 2))))
+  (block $done
+    (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $r (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $k (i32.add (local.get $keys) (i32.mul (local.get $i) (i32.const 12))))
+      (i32.store (local.get $k) (call $copy_str (i32.load (local.get $r))))
+      (i32.store offset=4 (local.get $k) (call $copy_str (i32.load offset=20 (local.get $r))))
+      (i32.store offset=8 (local.get $k) (local.get $r))
+      (i32.store (i32.add (local.get $ptrs) (i32.shl (local.get $i) (i32.const 2))) (local.get $k))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+  (call $sort_ptrs (local.get $ptrs) (local.get $n) (i32.const 0))
+  (local.set $out (call $alloc_p (i32.shl (local.get $n) (i32.const 2))))
+  (local.set $i (i32.const 0))
+  (block $done
+    (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+        (i32.load offset=8 (i32.load (i32.add (local.get $ptrs) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+  (local.get $out))
 
 (func $cmp_strings (param $a i32) (param $b i32) (result i32)
   (call $str_cmp (local.get $a) (local.get $b)))
@@ -106,19 +144,39 @@
       (br $x)))
   (call $w_close (local.get $n) (local.get $level) (i32.const 93)))
 
-;; Evaluate one rule over every resource and write its findings.
-(func $run_rule (param $rule i32)
-  (local $i i32) (local $r i32) (local $m i32) (local $o i32) (local $fn i32) (local $excs i32) (local $ne i32)
+;; Rule buffers: the findings text of each rule {data, len, cap}. Resources are
+;; visited one after the other (each resource's data is read by every rule while
+;; it is in cache); findings are written to their rule's buffer and joined in
+;; rule order at the end.
+(global $rule_bufs (mut i32) (i32.const 0))
+
+(func $buffer_finding (param $j i32) (param $mark i32)
+  (local $b i32) (local $n i32) (local $cap i32) (local $new i32)
+  (local.set $b (i32.add (global.get $rule_bufs) (i32.mul (local.get $j) (i32.const 12))))
+  (local.set $n (i32.sub (global.get $sb_len) (local.get $mark)))
+  (if (i32.gt_u (i32.add (i32.load offset=4 (local.get $b)) (local.get $n)) (i32.load offset=8 (local.get $b)))
+    (then
+      (local.set $cap (i32.shl (i32.load offset=8 (local.get $b)) (i32.const 1)))
+      (if (i32.lt_u (local.get $cap) (i32.add (i32.load offset=4 (local.get $b)) (local.get $n)))
+        (then (local.set $cap (i32.add (i32.load offset=4 (local.get $b)) (local.get $n)))))
+      (if (i32.lt_u (local.get $cap) (i32.const 4096)) (then (local.set $cap (i32.const 4096))))
+      (local.set $new (call $alloc_p (local.get $cap)))
+      (memory.copy (local.get $new) (i32.load (local.get $b)) (i32.load offset=4 (local.get $b)))
+      (i32.store (local.get $b) (local.get $new))
+      (i32.store offset=8 (local.get $b) (local.get $cap))))
+  (memory.copy (i32.add (i32.load (local.get $b)) (i32.load offset=4 (local.get $b))) (i32.add (global.get $sb) (local.get $mark)) (local.get $n))
+  (i32.store offset=4 (local.get $b) (i32.add (i32.load offset=4 (local.get $b)) (local.get $n)))
+  (global.set $sb_len (local.get $mark)))
+
+;; Evaluate rule `rule` (the `j`-th in id order) on resource `r`.
+(func $run_rule (param $rule i32) (param $j_rule i32) (param $r i32)
+  (local $m i32) (local $o i32) (local $fn i32) (local $excs i32) (local $ne i32) (local $mark i32)
   (local $j i32) (local $e i32) (local $g i32) (local $ng i32) (local $hit i32) (local $applied i32) (local $expired i32)
   (local $waived i32) (local $block i32) (local $k i32) (local $label i32) (local $nev i32)
   (local.set $fn (i32.load offset=20 (local.get $rule)))
   (local.set $excs (i32.load offset=24 (local.get $rule)))
   (local.set $ne (i32.load (local.get $excs)))
-  (block $done
-    (loop $res
-      (br_if $done (i32.ge_u (local.get $i) (global.get $nres)))
-      (local.set $r (i32.load (i32.add (global.get $sorted) (i32.shl (local.get $i) (i32.const 2)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+  (block $res
       (local.set $m (global.get $heap))
       (local.set $o (call_indirect (type $rule_fn) (local.get $r) (i32.const 0) (local.get $fn)))
       (if (i32.eqz (local.get $o)) (then (call $release (local.get $m)) (br $res)))
@@ -167,8 +225,9 @@
       (if (i32.eq (local.get $o) (i32.const 3)) (then (global.set $undetermined (i32.add (global.get $undetermined) (i32.const 1)))))
       (if (i32.eq (local.get $o) (i32.const 4)) (then (global.set $excepted (i32.add (global.get $excepted) (i32.const 1)))))
       (if (local.get $block) (then (global.set $blocking (i32.add (global.get $blocking) (i32.const 1)))))
-      ;; The finding object.
-      (call $w_sep (global.get $n_findings) (i32.const 2))
+      ;; The finding object, with a leading `,` (dropped from the first when joined).
+      (local.set $mark (global.get $sb_len))
+      (call $w_sep (i32.const 1) (i32.const 2))
       (global.set $n_findings (i32.add (global.get $n_findings) (i32.const 1)))
       (call $sb_byte (i32.const 123))
       (call $w_str_member (i32.const 0) (i32.const %S_F_RULE%) (i32.const 2) (i32.load (local.get $rule)))
@@ -214,8 +273,8 @@
           (call $w_member (i32.const 1) (i32.const %S_F_WAIVED_OUTCOME%) (i32.const 2))
           (call $w_outcome (local.get $waived))))
       (call $w_close (i32.const 1) (i32.const 2) (i32.const 125))
-      (call $release (local.get $m))
-      (br $res))))
+      (call $buffer_finding (local.get $j_rule) (local.get $mark))
+      (call $release (local.get $m))))
 
 (func $w_exceptions
   (local $n i32) (local $i i32) (local $e i32) (local $j i32) (local $list i32) (local $k i32) (local $state i32)
@@ -323,6 +382,7 @@
 
 (func $evaluate (param $ptr i32) (param $len i32) (result i32)
   (local $root i32) (local $ok i32) (local $d i32) (local $n i32) (local $i i32) (local $m i32)
+  (local $r i32) (local $j i32) (local $b i32) (local $first i32)
   (local.set $root (call $parse_document (local.get $ptr) (local.get $len)))
   (if (i32.eqz (local.get $root)) (then (return (i32.const 0))))
   (if (i32.eqz (call $rd_inventory (local.get $root))) (then (return (i32.const 0))))
@@ -343,9 +403,7 @@
   (if (i32.eqz (call $validate_exceptions)) (then (return (i32.const 0))))
   (local.set $n (i32.load (global.get $resources)))
   (global.set $nres (local.get $n))
-  (global.set $sorted (call $alloc_p (i32.shl (local.get $n) (i32.const 2))))
-  (memory.copy (global.get $sorted) (i32.add (global.get $resources) (i32.const 4)) (i32.shl (local.get $n) (i32.const 2)))
-  (call $sort_ptrs (global.get $sorted) (local.get $n) (i32.const 0))
+  (global.set $sorted (call $sort_resources (global.get $resources)))
   (global.set $seen (call $alloc_p (i32.shl (i32.add (i32.load (i32.const %LABELS%)) (i32.const 1)) (i32.const 2))))
   (memory.fill (global.get $seen) (i32.const 0) (i32.shl (i32.add (i32.load (i32.const %LABELS%)) (i32.const 1)) (i32.const 2)))
   (global.set $floor (global.get $heap))
@@ -362,11 +420,35 @@
   (call $w_member (i32.const 1) (i32.const %S_F_FINDINGS%) (i32.const 0))
   (call $sb_byte (i32.const 91))
   (local.set $n (i32.load (i32.const %RULES%)))
+  (global.set $rule_bufs (call $alloc_p (i32.mul (local.get $n) (i32.const 12))))
+  (memory.fill (global.get $rule_bufs) (i32.const 0) (i32.mul (local.get $n) (i32.const 12)))
   (block $done
     (loop $x
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (call $run_rule (i32.load offset=4 (i32.add (i32.const %RULES%) (i32.shl (local.get $i) (i32.const 2)))))
+      (br_if $done (i32.ge_u (local.get $i) (global.get $nres)))
+      (local.set $r (i32.load (i32.add (global.get $sorted) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $j (i32.const 0))
+      (block $rules_done
+        (loop $y
+          (br_if $rules_done (i32.ge_u (local.get $j) (local.get $n)))
+          (call $run_rule (i32.load offset=4 (i32.add (i32.const %RULES%) (i32.shl (local.get $j) (i32.const 2))))
+                          (local.get $j) (local.get $r))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $y)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $x)))
+  ;; Join the rules' findings in id order; the first finding loses its `,`.
+  (local.set $first (i32.const 1))
+  (local.set $j (i32.const 0))
+  (block $done
+    (loop $x
+      (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $b (i32.add (global.get $rule_bufs) (i32.mul (local.get $j) (i32.const 12))))
+      (if (i32.load offset=4 (local.get $b))
+        (then
+          (call $sb_bytes (i32.add (i32.load (local.get $b)) (local.get $first))
+                          (i32.sub (i32.load offset=4 (local.get $b)) (local.get $first)))
+          (local.set $first (i32.const 0))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $x)))
   (call $w_close (global.get $n_findings) (i32.const 1) (i32.const 93))
   (call $w_exceptions)
@@ -397,6 +479,7 @@
   (local $end i64) (local $m i32)
   (local.set $end (i64.add (i64.extend_i32_u (local.get $ptr)) (i64.extend_i32_u (local.get $len))))
   ;; A clean state for every call.
+  (call $sync_mem_end)
   (global.set $err_code (i32.const 0))
   (global.set $err_msg (i32.const 0))
   (global.set $sb (i32.const 0))

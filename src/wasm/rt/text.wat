@@ -82,21 +82,36 @@
   (if (i32.ne (i32.load (local.get $a)) (i32.load (local.get $b))) (then (return (i32.const 0))))
   (call $mem_eq (i32.load offset=4 (local.get $a)) (i32.load offset=4 (local.get $b)) (i32.load (local.get $a))))
 
-;; Byte-wise order, as `str::cmp`: -1, 0 or 1.
+;; Byte-wise order, as `str::cmp`: -1, 0 or 1. Eight bytes at a time: the
+;; lowest differing bit of the little-endian words marks the first differing byte.
 (func $str_cmp (param $a i32) (param $b i32) (result i32)
-  (local $pa i32) (local $pb i32) (local $la i32) (local $lb i32) (local $n i32) (local $i i32) (local $x i32) (local $y i32)
+  (local $pa i32) (local $pb i32) (local $la i32) (local $lb i32) (local $n i32) (local $i i32)
+  (local $x i64) (local $y i64) (local $d i64)
   (local.set $la (i32.load (local.get $a)))
   (local.set $lb (i32.load (local.get $b)))
   (local.set $pa (i32.load offset=4 (local.get $a)))
   (local.set $pb (i32.load offset=4 (local.get $b)))
   (local.set $n (select (local.get $la) (local.get $lb) (i32.lt_u (local.get $la) (local.get $lb))))
+  (block $words
+    (loop $l
+      (br_if $words (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
+      (local.set $x (i64.load (i32.add (local.get $pa) (local.get $i))))
+      (local.set $y (i64.load (i32.add (local.get $pb) (local.get $i))))
+      (if (i64.ne (local.get $x) (local.get $y))
+        (then
+          (local.set $d (i64.and (i64.ctz (i64.xor (local.get $x) (local.get $y))) (i64.const 56)))
+          (return (select (i32.const -1) (i32.const 1)
+            (i64.lt_u (i64.and (i64.shr_u (local.get $x) (local.get $d)) (i64.const 255))
+                      (i64.and (i64.shr_u (local.get $y) (local.get $d)) (i64.const 255)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $l)))
   (block $done
     (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $x (i32.load8_u (i32.add (local.get $pa) (local.get $i))))
-      (local.set $y (i32.load8_u (i32.add (local.get $pb) (local.get $i))))
-      (if (i32.ne (local.get $x) (local.get $y))
-        (then (return (select (i32.const -1) (i32.const 1) (i32.lt_u (local.get $x) (local.get $y))))))
+      (local.set $d (i64.extend_i32_u (i32.load8_u (i32.add (local.get $pa) (local.get $i)))))
+      (local.set $x (i64.extend_i32_u (i32.load8_u (i32.add (local.get $pb) (local.get $i)))))
+      (if (i64.ne (local.get $d) (local.get $x))
+        (then (return (select (i32.const -1) (i32.const 1) (i64.lt_u (local.get $d) (local.get $x))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
   (i32.sub (i32.gt_u (local.get $la) (local.get $lb)) (i32.lt_u (local.get $la) (local.get $lb))))
@@ -322,15 +337,39 @@
   (call $str_view (local.get $p) (i32.sub (local.get $end) (local.get $p))))
 
 ;; Canonical tag key (`eval::canonical_key`): separators dropped, each character
-;; lower-cased with `char::to_lowercase`.
+;; lower-cased with `char::to_lowercase`. A key of lower-case ASCII letters and
+;; digits is its own canonical form.
 (func $canonical_key (param $h i32) (result i32)
   (local $p i32) (local $end i32) (local $c i32) (local $len i32) (local $m i32)
+  (local.set $p (i32.load offset=4 (local.get $h)))
+  (local.set $end (i32.add (local.get $p) (i32.load (local.get $h))))
+  (block $plain
+    (loop $l
+      (br_if $plain (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.and (i32.ge_u (i32.sub (local.get $c) (i32.const 97)) (i32.const 26))
+                   (i32.ge_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
+        (then (br $plain)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+  (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (local.get $h))))
   (local.set $m (call $sb_begin))
   (local.set $p (i32.load offset=4 (local.get $h)))
   (local.set $end (i32.add (local.get $p) (i32.load (local.get $h))))
   (block $done
     (loop $l
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.lt_u (local.get $c) (i32.const 0x80))
+        (then
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (if (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+            (then (call $sb_byte (i32.or (local.get $c) (i32.const 0x20))) (br $l)))
+          (br_if $l (i32.or (i32.or (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.eq (local.get $c) (i32.const 95)))
+                                    (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 46))))
+                            (i32.or (i32.eq (local.get $c) (i32.const 58)) (i32.eq (local.get $c) (i32.const 47)))))
+          (call $sb_byte (local.get $c))
+          (br $l)))
       (call $utf8_at (local.get $p))
       (local.set $len)
       (local.set $c)
