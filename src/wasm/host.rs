@@ -49,9 +49,9 @@ fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let mut config = Config::new();
         config.consume_fuel(true);
-        // The runtime is many small functions (tags, truth values, field reads):
-        // inlining them is worth about a third of the evaluation time.
-        config.compiler_inlining(wasmtime::Inlining::Yes);
+        // Wasmtime's inliner would make evaluation about a third faster but
+        // compiling a module five times slower (about 1 s): a CLI run loads a
+        // module once, so loading wins.
         Engine::new(&config).unwrap_or_else(|_| Engine::default())
     })
 }
