@@ -16,6 +16,7 @@ pub mod model;
 pub mod policy;
 pub mod runner;
 pub mod syntax;
+pub mod wasm;
 
 pub use policy::PolicySet;
 pub mod cli;

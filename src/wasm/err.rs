@@ -1,0 +1,91 @@
+//! What can go wrong compiling, loading or running a WebAssembly policy module.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum WasmError {
+    /// The policy set could not be compiled to a module (an internal limit or bug).
+    #[error("cannot compile the policies to WebAssembly: {reason}")]
+    #[diagnostic(
+        code(juris::wasm::compile),
+        help(
+            "the policies check and run natively; please report this with the policy that triggers it"
+        )
+    )]
+    Compile { reason: String },
+
+    /// The bytes are not a valid WebAssembly module.
+    #[error("not a valid WebAssembly module: {reason}")]
+    #[diagnostic(
+        code(juris::wasm::invalid_module),
+        help("pass a file written by `juris compile`; it may be truncated or corrupted")
+    )]
+    InvalidModule { reason: String },
+
+    /// A valid module that is not a juris policy module.
+    #[error("not a juris policy module: {reason}")]
+    #[diagnostic(
+        code(juris::wasm::foreign_module),
+        help(
+            "only modules written by `juris compile` can be loaded: they export `juris_eval` and carry a `juris.meta` section"
+        )
+    )]
+    ForeignModule { reason: String },
+
+    /// A juris module built for a different ABI version.
+    #[error("the module uses juris ABI version {found}; this build runs version {expected}")]
+    #[diagnostic(
+        code(juris::wasm::abi_version),
+        help(
+            "recompile the policies with this version of juris: `juris compile --policy ... -o FILE`"
+        )
+    )]
+    AbiVersion { found: String, expected: u32 },
+
+    /// The evaluation used up its fuel.
+    #[error("the policy module ran out of fuel ({fuel} units) before finishing")]
+    #[diagnostic(
+        code(juris::wasm::fuel),
+        help(
+            "the inventory may be very large or a rule very expensive; raise `Limits::fuel` if the module is trusted"
+        )
+    )]
+    OutOfFuel { fuel: u64 },
+
+    /// The evaluation needed more memory than the cap.
+    #[error("the policy module needed more than {bytes} bytes of memory")]
+    #[diagnostic(
+        code(juris::wasm::memory),
+        help("the inventory may be very large; raise `Limits::memory` if the module is trusted")
+    )]
+    OutOfMemory { bytes: usize },
+
+    /// The module trapped for another reason (e.g. its stack overflowed).
+    #[error("the policy module trapped: {reason}")]
+    #[diagnostic(
+        code(juris::wasm::trap),
+        help(
+            "a module written by `juris compile` should never trap; please report it with the input"
+        )
+    )]
+    Trap { reason: String },
+
+    /// The module rejected the input (see `docs/embedding.md` for the codes).
+    #[error("{message}")]
+    #[diagnostic(
+        code(juris::wasm::input),
+        help(
+            "the module's error code is {code}: 1 not JSON, 2 not an inventory document, 3 bad `today` or `fail_on`, 4 exception expires too late"
+        )
+    )]
+    Rejected { code: i32, message: String },
+
+    /// The host could not set up or call the module.
+    #[error("cannot run the policy module: {reason}")]
+    #[diagnostic(
+        code(juris::wasm::host),
+        help("check the module was compiled for this ABI and the input is under 2 GiB")
+    )]
+    Host { reason: String },
+}
