@@ -45,9 +45,20 @@ pub struct CheckArgs {
     /// A catalog extension file (TOML, same format as catalog/); repeatable.
     #[arg(long = "catalog", value_name = "FILE")]
     pub catalogs: Vec<PathBuf>,
+    /// Evaluate with the in-process evaluator, or through the compiled WebAssembly module.
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    pub engine: Engine,
     /// Also write an audit record (JSON) of what was checked to FILE.
     #[arg(long, value_name = "FILE")]
     pub audit_record: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// The in-process evaluator.
+    Native,
+    /// The policy set compiled to WebAssembly and run sandboxed under wasmtime.
+    Wasm,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,7 +152,10 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
     };
-    let report = evaluate(&policy, &loaded.inventory, &options)?;
+    let report = match args.engine {
+        Engine::Native => evaluate(&policy, &loaded.inventory, &options)?,
+        Engine::Wasm => evaluate_wasm(&policy, &loaded.inventory, &options)?,
+    };
     let ctx = report::Context {
         report: &report,
         policy: &policy,
@@ -200,4 +214,65 @@ fn evaluate(
         }
     };
     policy.evaluate_with_progress(inventory, options, &mut progress)
+}
+
+/// The module's output was not a report (a module compiled by this juris always
+/// writes one; anything else is a bug worth reporting).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("the WebAssembly module returned something that is not a report: {reason}")]
+#[diagnostic(
+    code(juris::wasm::output),
+    help("run the same check with --engine native and report the difference")
+)]
+struct BadModuleOutput {
+    reason: String,
+}
+
+/// Run the policies through their compiled WebAssembly module, as an embedder would.
+fn evaluate_wasm(
+    policy: &crate::PolicySet,
+    inventory: &crate::model::Inventory,
+    options: &RunOptions,
+) -> Result<crate::runner::Report, Failure> {
+    let mut program = policy.program().clone();
+    if !options.rules.is_empty() {
+        for id in &options.rules {
+            if program.rule(id).is_none() {
+                return Err(crate::runner::RunError::UnknownRule {
+                    id: id.clone(),
+                    known: program.rules.iter().map(|r| r.meta.id.clone()).collect(),
+                }
+                .into());
+            }
+        }
+        crate::runner::validate_exceptions(&program.exceptions, options.today)?;
+        program.rules.retain(|r| options.rules.contains(&r.meta.id));
+        program
+            .exceptions
+            .retain(|e| options.rules.contains(&e.rule));
+    }
+    let module = crate::wasm::compile(
+        &program,
+        &crate::wasm::CompileOptions {
+            today: options.today,
+        },
+    )?;
+    let module = crate::wasm::WasmPolicy::load(&module, crate::wasm::Limits::default())?;
+    let mut document = serde_json::to_value(inventory).map_err(|e| BadModuleOutput {
+        reason: e.to_string(),
+    })?;
+    if let serde_json::Value::Object(map) = &mut document {
+        map.insert("today".into(), crate::date::format(options.today).into());
+        map.insert("fail_on".into(), options.fail_on.as_str().into());
+    }
+    let input = serde_json::to_vec(&document).map_err(|e| BadModuleOutput {
+        reason: e.to_string(),
+    })?;
+    let output = module.evaluate(&input)?;
+    serde_json::from_str(&output).map_err(|e| {
+        BadModuleOutput {
+            reason: e.to_string(),
+        }
+        .into()
+    })
 }

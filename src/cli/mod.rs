@@ -3,6 +3,7 @@
 //! The commands themselves are thin calls into the library.
 
 mod check;
+mod compile;
 mod config;
 mod input;
 mod inventory;
@@ -60,6 +61,11 @@ enum Command {
     /// Run the policy unit tests (`test` blocks in *_test.juris files).
     #[command(after_help = "Examples:\n  juris test policies/\n  juris test policies/ --coverage")]
     Test(test::TestArgs),
+    /// Compile the policy set to a self-contained WebAssembly module.
+    #[command(
+        after_help = "Examples:\n  juris compile -o policies.wasm\n  juris compile --policy policies/ --no-standard -o acme.wasm"
+    )]
+    Compile(compile::CompileArgs),
 }
 
 /// Where policies come from: shared by every command that compiles policies.
@@ -136,6 +142,7 @@ pub fn main() -> ExitCode {
         Command::Inventory(a) => inventory::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Test(a) => test::run(a),
+        Command::Compile(a) => compile::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,7 +9,7 @@ mod err;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use err::RunError;
 
@@ -49,7 +49,7 @@ impl RunOptions {
 }
 
 /// Everything a check found.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub version: u32,
     pub today: String,
@@ -61,7 +61,7 @@ pub struct Report {
     pub summary: Summary,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingOutcome {
     Violation,
@@ -79,7 +79,7 @@ impl FindingOutcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub outcome: FindingOutcome,
@@ -87,33 +87,33 @@ pub struct Finding {
     pub severity: Severity,
     pub address: String,
     /// The input file the resource came from, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     pub message: String,
     pub evidence: IndexMap<String, serde_json::Value>,
     /// The exception that turned this finding into `excepted`.
     pub exception: Option<ExceptionRef>,
     /// An exception that would have applied but has expired.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_exception: Option<ExceptionRef>,
     /// Whether this finding fails the check.
     pub blocking: bool,
     /// For `excepted` findings: what the outcome was before the exception.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived_outcome: Option<FindingOutcome>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionRef {
     pub name: String,
     pub reason: String,
     pub approved_by: String,
     pub expires: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExceptionState {
     /// Waived at least one finding.
@@ -124,7 +124,7 @@ pub enum ExceptionState {
     Stale,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExceptionStatus {
     pub name: String,
     pub rule: String,
@@ -137,7 +137,7 @@ pub struct ExceptionStatus {
     pub matched: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub resources: usize,
     pub rules: usize,
