@@ -122,3 +122,39 @@ fn juris_compile_writes_a_module_that_loads() {
     let module = WasmPolicy::load(&bytes, Limits::default()).expect("module loads");
     assert_eq!(module.meta().rules.len(), 10);
 }
+
+/// Regression: membership in a model string set once binary-searched, so an inventory
+/// listing countries out of order could hide an adversary country (a silent pass).
+#[test]
+fn unsorted_countries_are_still_found_by_both_engines() {
+    let policy = juris::diag::SourceFile::new(
+        "t.juris",
+        r#"package t
+rule cn {
+  id: "T-1"  severity: high  enforce: hard
+  for r in resources
+  deny if "CN" in r.location.countries
+}
+"#,
+    );
+    let set = PolicySet::compile(vec![policy]).expect("compiles");
+    let doc = br#"{"version": 1, "today": "2026-06-01", "resources": [
+      {"address": "x.y", "type": "x", "name": "y",
+       "provider": {"source": "a/b", "company": "B", "jurisdiction": "US"},
+       "location": {"region": "multi", "countries": ["US", "DE", "CN"], "derivation": "given"},
+       "custody": {"company": "B", "jurisdiction": "US"}}]}"#;
+    let inventory: juris::model::Inventory = serde_json::from_slice(doc).expect("inventory");
+    let native = set
+        .evaluate(
+            &inventory,
+            &RunOptions::new(juris::date::parse("2026-06-01").expect("date")),
+        )
+        .expect("runs");
+    assert_eq!(native.summary.violations, 1);
+    let module = juris::wasm::compile(set.program(), &CompileOptions::default()).expect("module");
+    let module = WasmPolicy::load(&module, Limits::default()).expect("loads");
+    let wasm = module.evaluate(doc).expect("module runs");
+    let mut expected = serde_json::to_string_pretty(&native).expect("json");
+    expected.push('\n');
+    assert_eq!(expected, wasm);
+}

@@ -97,14 +97,9 @@ pub fn member(x: &Value, c: &Value) -> Tri {
         Value::Json(serde_json::Value::Object(o), _) => {
             return Some(x.as_str().is_some_and(|k| o.contains_key(k)));
         }
-        Value::StrSet(s) => {
-            let x = x.clone().normalize();
-            return Some(
-                x.as_str()
-                    .is_some_and(|k| s.binary_search_by(|e| e.as_str().cmp(k)).is_ok()),
-            );
-        }
-        Value::StrList(s) => {
+        // Scanned, never binary-searched: an inventory document may list countries in
+        // any order, and a missed member would be a silent pass.
+        Value::StrList(s) | Value::StrSet(s) => {
             let x = x.clone().normalize();
             return Some(x.as_str().is_some_and(|k| s.iter().any(|e| e == k)));
         }

@@ -76,23 +76,6 @@
   (if (i32.eq (local.get $op) (i32.const 4)) (then (return (i32.gt_s (local.get $o) (i32.const 0)))))
   (i32.ge_s (local.get $o) (i32.const 0)))
 
-;; `slice::binary_search_by` as std implements it (the same probes, so an unsorted
-;; `countries` list answers exactly as the evaluator's does).
-(func $binary_search (param $list i32) (param $key i32) (result i32)
-  (local $size i32) (local $base i32) (local $half i32) (local $mid i32)
-  (local.set $size (i32.load (local.get $list)))
-  (if (i32.eqz (local.get $size)) (then (return (i32.const 0))))
-  (block $done
-    (loop $l
-      (br_if $done (i32.le_u (local.get $size) (i32.const 1)))
-      (local.set $half (i32.shr_u (local.get $size) (i32.const 1)))
-      (local.set $mid (i32.add (local.get $base) (local.get $half)))
-      (if (i32.le_s (call $str_cmp (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $mid) (i32.const 2)))) (local.get $key)) (i32.const 0))
-        (then (local.set $base (local.get $mid))))
-      (local.set $size (i32.sub (local.get $size) (local.get $half)))
-      (br $l)))
-  (i32.eqz (call $str_cmp (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $base) (i32.const 2)))) (local.get $key))))
-
 ;; `x in c`.
 (func $member (param $x i64) (param $c i64) (result i32)
   (local $tc i32) (local $s i32) (local $n i32) (local $i i32) (local $r i32) (local $e i32) (local $p i32)
@@ -112,12 +95,9 @@
       (local.set $s (call $as_str (local.get $x)))
       (if (i32.eqz (local.get $s)) (then (return (i32.const 0))))
       (return (i32.ge_s (call $obj_find (call $jnode (local.get $c)) (local.get $s)) (i32.const 0)))))
-  (if (i32.eq (local.get $tc) (i32.const %TAG_STRSET%))
-    (then
-      (local.set $s (call $as_str (call $normalize (local.get $x))))
-      (if (i32.eqz (local.get $s)) (then (return (i32.const 0))))
-      (return (call $binary_search (local.get $p) (local.get $s)))))
-  (if (i32.eq (local.get $tc) (i32.const %TAG_STRLIST%))
+;; Model string lists and sets are scanned, never binary-searched: an inventory
+  ;; document may list countries in any order, and a missed member would be a silent pass.
+  (if (i32.or (i32.eq (local.get $tc) (i32.const %TAG_STRSET%)) (i32.eq (local.get $tc) (i32.const %TAG_STRLIST%)))
     (then
       (local.set $s (call $as_str (call $normalize (local.get $x))))
       (if (i32.eqz (local.get $s)) (then (return (i32.const 0))))
