@@ -254,6 +254,51 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Stack reserved for the compiler's recursive stages (parse, check, lower, format).
+///
+/// The pest parser recurses about a dozen rules per bracket and, in an unoptimised
+/// build, uses hundreds of kilobytes per level: more than a 2 MiB test thread has.
+/// The nesting limits keep every stage well inside this reservation, which the
+/// operating system only backs with memory as it is touched.
+pub const COMPILER_STACK: usize = 256 << 20;
+
+thread_local! {
+    static ON_COMPILER_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` on a thread with [`COMPILER_STACK`] bytes of stack (or inline, when
+/// already on one), so compiling never depends on the caller's stack size.
+pub fn with_compiler_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if ON_COMPILER_STACK.with(|c| c.get()) {
+        return f();
+    }
+    // The closure is parked where the caller can take it back if no thread starts.
+    let parked = std::sync::Mutex::new(Some(f));
+    let ran = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("juris-compiler".into())
+            .stack_size(COMPILER_STACK)
+            .spawn_scoped(scope, || {
+                ON_COMPILER_STACK.with(|c| c.set(true));
+                let f = parked.lock().ok().and_then(|mut p| p.take());
+                f.map(|f| f())
+            });
+        match spawned.map(|h| h.join()) {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match ran {
+        Some(v) => v,
+        // No thread to be had: the caller's stack is all there is.
+        None => match parked.into_inner().ok().flatten() {
+            Some(f) => f(),
+            None => unreachable!("the compiler closure either ran or is still parked"),
+        },
+    }
+}
+
 /// Suggest the closest of `candidates` to `name`, if one is close enough to be a typo.
 pub fn did_you_mean<'a>(
     name: &str,

@@ -16,6 +16,9 @@ pub use parse::{parse_expr, parse_file};
 
 use crate::diag::SourceFile;
 
+/// Deepest expression tree (operators, calls, accesses, branches) a policy may hold.
+pub const MAX_EXPR_DEPTH: usize = 256;
+
 /// Largest policy file juris reads (policies are source code, not data).
 pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;
 
