@@ -207,16 +207,11 @@ impl Diagnostics {
 
     /// Render every diagnostic without colour, as tests and logs want them.
     pub fn render_plain(&self) -> String {
-        let handler =
-            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
-        let mut out = String::new();
-        for r in &self.items {
-            let _ = handler.render_report(&mut out, r.as_ref());
-        }
-        out
+        self.render(false)
     }
 
-    /// Render for a terminal (colour when `color` is true).
+    /// Render for a terminal (colour when `color` is true); each diagnostic ends with
+    /// a newline and a blank line separates them.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -226,7 +221,13 @@ impl Diagnostics {
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
         let mut out = String::new();
         for r in &self.items {
+            if !out.is_empty() {
+                out.push('\n');
+            }
             let _ = handler.render_report(&mut out, r.as_ref());
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
         }
         out
     }
@@ -313,24 +314,29 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c.to_owned())
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where swapping two neighbours is one edit
+/// (optimal string alignment), since `titel` for `title` is one typo, not two.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
+    // Three rows: two back (for transpositions), previous, current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    row[b.len()]
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -345,6 +351,17 @@ mod tests {
             Some("foreign_adversaries")
         );
         assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    #[test]
+    fn transpositions_are_one_edit() {
+        assert_eq!(edit_distance("titel", "title"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            did_you_mean("titel", ["title", "id"]).as_deref(),
+            Some("title")
+        );
     }
 
     #[test]

@@ -200,6 +200,8 @@ impl<'a> Checker<'a> {
     fn index_declarations(&mut self) {
         for (fi, file) in self.files.iter().enumerate() {
             let pkg = file.package.dotted();
+            // A package exists once a file declares it, even with nothing in it yet.
+            self.packages.entry(pkg.clone()).or_default();
             for (ii, item) in file.items.iter().enumerate() {
                 let name = item.kind.name();
                 let entry = self.packages.entry(pkg.clone()).or_default();
@@ -250,6 +252,8 @@ impl<'a> Checker<'a> {
                     });
                 }
                 let bound = imp.bound_name().to_owned();
+                // An import that failed is reported once: never again as unused.
+                let known = self.packages.contains_key(&target);
                 if map.contains_key(&bound) {
                     self.diags.push(CheckError::DuplicateImport {
                         name: bound,
@@ -258,7 +262,7 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
-                map.insert(bound, (target, imp.span, false));
+                map.insert(bound, (target, imp.span, !known));
             }
             self.imports.push(map);
         }

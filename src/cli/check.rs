@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::config::{self, Config};
-use super::{ColorChoice, EXIT_FAIL, EXIT_PASS, Failure, PolicyArgs, input, output, print_warnings};
+use super::{
+    ColorChoice, EXIT_FAIL, EXIT_PASS, Failure, PolicyArgs, input, output, print_warnings,
+};
 use crate::ir::Enforcement;
 use crate::report::{self, Format};
 use crate::runner::RunOptions;
@@ -65,7 +67,8 @@ impl From<FailOn> for Enforcement {
 }
 
 pub fn parse_date(s: &str) -> Result<i32, String> {
-    crate::date::parse(s).ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-11-26"))
+    crate::date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-11-26"))
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -78,7 +81,12 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 /// No rule would run: almost certainly a mistake in the invocation.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("the policy set has no rules")]
-#[diagnostic(code(juris::E0003), help("drop --no-standard to run the standard rules, or add --policy PATH with rule declarations"))]
+#[diagnostic(
+    code(juris::E0003),
+    help(
+        "drop --no-standard to run the standard rules, or add --policy PATH with rule declarations"
+    )
+)]
 struct NoRules;
 
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
@@ -92,7 +100,11 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let options = RunOptions {
         today: args.today.unwrap_or_else(crate::date::today_utc),
         rules: args.rules.clone(),
-        fail_on: args.fail_on.map(Enforcement::from).or(config.fail_on).unwrap_or(Enforcement::Soft),
+        fail_on: args
+            .fail_on
+            .map(Enforcement::from)
+            .or(config.fail_on)
+            .unwrap_or(Enforcement::Soft),
     };
     let report = policy.evaluate(&loaded.inventory, &options)?;
     let ctx = report::Context {
@@ -104,5 +116,9 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     };
     let text = report::render(args.format, &ctx);
     output::write(args.output.as_deref(), &text)?;
-    Ok(if report.summary.failed { EXIT_FAIL } else { EXIT_PASS })
+    Ok(if report.summary.failed {
+        EXIT_FAIL
+    } else {
+        EXIT_PASS
+    })
 }

@@ -49,7 +49,9 @@ pub enum ConfigError {
     #[error("{path} is not a valid juris configuration: {reason}")]
     #[diagnostic(
         code(juris::E0011),
-        help("juris.toml takes: policies = [paths], standard = true|false, catalogs = [paths], fail_on = \"advisory\"|\"soft\"|\"hard\", and a [default_regions] table (family = \"region\")")
+        help(
+            "juris.toml takes: policies = [paths], standard = true|false, catalogs = [paths], fail_on = \"advisory\"|\"soft\"|\"hard\", and a [default_regions] table (family = \"region\")"
+        )
     )]
     Invalid { path: String, reason: String },
 }
@@ -116,7 +118,10 @@ fn find_upward() -> Option<PathBuf> {
 }
 
 /// Compile the policy set these arguments and settings describe.
-pub fn compile_policies(args: &PolicyArgs, config: &Config) -> Result<crate::PolicySet, Diagnostics> {
+pub fn compile_policies(
+    args: &PolicyArgs,
+    config: &Config,
+) -> Result<crate::PolicySet, Diagnostics> {
     let (paths, standard) = config.policy_sources(args);
     let files = crate::policy::read_policy_paths(&paths).map_err(|e| {
         let mut d = Diagnostics::new();

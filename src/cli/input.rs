@@ -22,11 +22,19 @@ pub struct Loaded {
 pub enum InputError {
     /// A missing or unreadable file.
     #[error("cannot read {path}: {reason}")]
-    #[diagnostic(code(juris::E0030), help("give the path of a `terraform show -json` plan or state, or a juris inventory; use - for stdin"))]
+    #[diagnostic(
+        code(juris::E0030),
+        help(
+            "give the path of a `terraform show -json` plan or state, or a juris inventory; use - for stdin"
+        )
+    )]
     Unreadable { path: String, reason: String },
     /// No input given.
     #[error("no input given")]
-    #[diagnostic(code(juris::E0031), help("run `terraform show -json plan.out > plan.json`, then `juris check plan.json`"))]
+    #[diagnostic(
+        code(juris::E0031),
+        help("run `terraform show -json plan.out > plan.json`, then `juris check plan.json`")
+    )]
     Missing,
 }
 
@@ -44,7 +52,9 @@ pub fn read_bytes(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
             .read_to_end(&mut buf)
             .map_err(|e| unreadable(e.to_string()))?;
         if buf.len() as u64 > limit {
-            return Err(unreadable(format!("standard input is larger than the {limit}-byte limit")));
+            return Err(unreadable(format!(
+                "standard input is larger than the {limit}-byte limit"
+            )));
         }
         return Ok(buf);
     }
@@ -67,7 +77,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Load every input into one inventory.
-pub fn load(names: &[String], load_one: &dyn Fn(&str, &[u8]) -> Result<Inventory, Failure>) -> Result<Loaded, Failure> {
+pub fn load(
+    names: &[String],
+    load_one: &dyn Fn(&str, &[u8]) -> Result<Inventory, Failure>,
+) -> Result<Loaded, Failure> {
     if names.is_empty() {
         return Err(InputError::Missing.into());
     }
@@ -103,7 +116,10 @@ fn merge(parts: Vec<Inventory>) -> Inventory {
 /// An input that is not in a format juris reads.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{name} is not a juris inventory: {reason}")]
-#[diagnostic(code(juris::E0032), help("give a `terraform show -json` plan or state, or a juris inventory document"))]
+#[diagnostic(
+    code(juris::E0032),
+    help("give a `terraform show -json` plan or state, or a juris inventory document")
+)]
 pub struct ParseError {
     pub name: String,
     pub reason: String,

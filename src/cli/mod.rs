@@ -42,13 +42,19 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check inputs against the policies; exit 1 if a blocking finding remains.
-    #[command(after_help = "Examples:\n  juris check plan.json\n  juris check --policy policies/ --no-standard plan.json\n  juris check --format markdown --output summary.md plan-a.json plan-b.json\n  terraform show -json plan.out | juris check -")]
+    #[command(
+        after_help = "Examples:\n  juris check plan.json\n  juris check --policy policies/ --no-standard plan.json\n  juris check --format markdown --output summary.md plan-a.json plan-b.json\n  terraform show -json plan.out | juris check -"
+    )]
     Check(check::CheckArgs),
     /// Print the normalised resource model juris sees for an input.
-    #[command(after_help = "Examples:\n  juris inventory plan.json\n  juris inventory --output inventory.json state.json")]
+    #[command(
+        after_help = "Examples:\n  juris inventory plan.json\n  juris inventory --output inventory.json state.json"
+    )]
     Inventory(inventory::InventoryArgs),
     /// List the rules of the policy set.
-    #[command(after_help = "Examples:\n  juris rules\n  juris rules --policy policies/ --format json")]
+    #[command(
+        after_help = "Examples:\n  juris rules\n  juris rules --policy policies/ --format json"
+    )]
     Rules(rules::RulesArgs),
 }
 
@@ -110,7 +116,11 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // clap prints help/version to stdout with code 0, usage errors to stderr with 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_PASS });
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_PASS
+            });
         }
     };
     let color = match &cli.command {

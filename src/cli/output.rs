@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 /// A report that could not be written.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("cannot write {path}: {reason}")]
-#[diagnostic(code(juris::E0020), help("check that the folder exists and is writable"))]
+#[diagnostic(
+    code(juris::E0020),
+    help("check that the folder exists and is writable")
+)]
 pub struct OutputError {
     pub path: String,
     pub reason: String,
@@ -35,7 +38,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.juris-tmp-{}", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))

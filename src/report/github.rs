@@ -12,10 +12,18 @@ pub fn render(ctx: &Context) -> String {
             (_, true) => "error",
             (_, false) => "warning",
         };
-        let title = format!("{} {} ({})", f.rule, f.outcome.as_str(), f.enforcement.as_str());
+        let title = format!(
+            "{} {} ({})",
+            f.rule,
+            f.outcome.as_str(),
+            f.enforcement.as_str()
+        );
         let mut message = format!("{}: {}", f.address, f.message);
         if let Some(e) = &f.exception {
-            message.push_str(&format!(" — excepted by {} until {}: {}", e.name, e.expires, e.reason));
+            message.push_str(&format!(
+                " — excepted by {} until {}: {}",
+                e.name, e.expires, e.reason
+            ));
         }
         if let Some(e) = &f.expired_exception {
             message.push_str(&format!(" — exception {} expired on {}", e.name, e.expires));
@@ -36,7 +44,9 @@ pub fn render(ctx: &Context) -> String {
 
 /// Escaping for a command's message, as the Actions runner decodes it.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a command's properties (`title=`), where `:` and `,` also separate.

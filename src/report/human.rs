@@ -52,9 +52,18 @@ pub fn render(ctx: &Context) -> String {
                 "{}  {}  {}",
                 st.bold(id),
                 st.bold(&meta.title),
-                st.dim(&format!("[{} · {}]", meta.enforcement.as_str(), meta.severity.as_str()))
+                st.dim(&format!(
+                    "[{} · {}]",
+                    meta.enforcement.as_str(),
+                    meta.severity.as_str()
+                ))
             );
-            let _ = writeln!(out, "  {} {}", st.dim("╭─["), st.dim(&format!("{}]", meta.position)));
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                st.dim("╭─["),
+                st.dim(&format!("{}]", meta.position))
+            );
             let _ = writeln!(out, "  {} {}", st.dim("│"), meta.source);
             let _ = writeln!(out, "  {}", st.dim("╰─"));
         }
@@ -76,11 +85,20 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
         (FindingOutcome::Undetermined, false) => st.yellow("? undetermined"),
         (FindingOutcome::Excepted, _) => st.cyan("~ excepted"),
     };
-    let input = f.input.as_deref().map(|i| st.dim(&format!("  ({i})"))).unwrap_or_default();
+    let input = f
+        .input
+        .as_deref()
+        .map(|i| st.dim(&format!("  ({i})")))
+        .unwrap_or_default();
     let _ = writeln!(out, "  {marker}  {}{input}", st.bold(&f.address));
     let _ = writeln!(out, "      {}", f.message);
     for (label, value) in &f.evidence {
-        let _ = writeln!(out, "      {} {label} = {}", st.dim("·"), evidence_text(value));
+        let _ = writeln!(
+            out,
+            "      {} {label} = {}",
+            st.dim("·"),
+            evidence_text(value)
+        );
     }
     if let Some(e) = &f.exception {
         let was = f.waived_outcome.map(|o| o.as_str()).unwrap_or("violation");
@@ -108,7 +126,9 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
 /// Evidence values read as JSON, except plain strings which read as themselves.
 fn evidence_text(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::Object(m) if m.len() == 1 && m.get("unknown") == Some(&serde_json::Value::Bool(true)) => {
+        serde_json::Value::Object(m)
+            if m.len() == 1 && m.get("unknown") == Some(&serde_json::Value::Bool(true)) =>
+        {
             "(unknown at plan time)".into()
         }
         other => other.to_string(),

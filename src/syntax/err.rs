@@ -149,7 +149,9 @@ pub enum SyntaxError {
     #[error("unclosed `{{` in string")]
     #[diagnostic(
         code(juris::E0111),
-        help("close the interpolation with `}}`, or write `{{{{` for a literal brace")
+        help(
+            "close the interpolation with `}}`, or write `{{{{` for a literal brace; a string inside `{{...}}` needs a text block (\"\"\"...\"\"\") around it"
+        )
     )]
     UnclosedInterpolation {
         #[source_code]

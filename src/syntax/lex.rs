@@ -155,11 +155,32 @@ fn line_string_end(
     escapes: bool,
 ) -> Result<usize, SyntaxError> {
     let mut i = body;
+    // Open interpolations: a `"` inside one ends the string early, which the parser
+    // would report far from the cause.
+    let mut braces: Vec<usize> = Vec::new();
     while i < text.len() {
         match text[i] {
             b'\\' if escapes => i += 2,
+            b'"' if !braces.is_empty() => {
+                let at = braces[0];
+                return Err(SyntaxError::UnclosedInterpolation {
+                    src: file.named(),
+                    at: Span::new(file_id, base + at, base + at + 1).into(),
+                });
+            }
             b'"' => return Ok(i + 1),
             b'\n' => break,
+            b'{' | b'}' if escapes && braces.is_empty() && text.get(i + 1) == Some(&text[i]) => {
+                i += 2
+            }
+            b'{' if escapes => {
+                braces.push(i);
+                i += 1;
+            }
+            b'}' if escapes => {
+                braces.pop();
+                i += 1;
+            }
             _ => i += 1,
         }
     }
