@@ -974,6 +974,7 @@ fn unexpected(
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => vec![message.clone()],
     };
+    let expected = tidy_expected(expected);
     let expected_text = join_or(&expected);
     let message = match (&found, expected_text.is_empty()) {
         (Some(f), false) => format!("expected {expected_text}, found `{f}`"),
@@ -1051,7 +1052,9 @@ fn describe(rule: Rule) -> &'static str {
         for_clause | kw_for => "`for`",
         clause | where_clause | kw_where => "`where`",
         let_binding | kw_let => "`let`",
-        verdict | deny | require | kw_deny | kw_require => "`deny if ...` or `require ...`",
+        verdict | deny | require | kw_deny | kw_require => {
+            "a verdict (`deny if ...` or `require ...`)"
+        }
         message | kw_message => "`message`",
         kw_in => "`in`",
         kw_resources => "`resources`",
@@ -1075,8 +1078,27 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
+/// Leave out what merely continues the expression before the error (`.field`,
+/// `[index]`) when an operator is expected anyway: it reads as noise.
+fn tidy_expected(expected: Vec<String>) -> Vec<String> {
+    if !expected.iter().any(|e| e == "an operator") {
+        return expected;
+    }
+    expected
+        .into_iter()
+        .filter(|e| e != "a field name" && e != "`[`")
+        .collect()
+}
+
 /// A help line for the mistakes people coming from other languages make.
 fn hint(found: Option<&str>, expected: &[String]) -> Option<String> {
+    if found.is_none() || found == Some("}") {
+        if expected.iter().any(|e| e.starts_with("a verdict")) {
+            return Some(
+                "a rule ends with `deny if <condition>` or `require <condition>`, then an optional `message \"...\"`".into(),
+            );
+        }
+    }
     let h = match found? {
         "&&" => "write `and` instead of `&&`",
         "||" => "write `or` instead of `||`",
