@@ -96,8 +96,8 @@ pub fn scan_text(
                     b"for" | b"where" | b"let" | b"deny" | b"require" | b"message" => {
                         close_words(&mut words, &mut nesting)
                     }
-                    // `else if` continues a chain; it does not nest.
-                    b"if" if previous_word == b"else" => {}
+                    // `else if` continues a chain, and `deny if` is not a conditional.
+                    b"if" if previous_word == b"else" || previous_word == b"deny" => {}
                     b"if" | b"all" | b"any" => {
                         if let Some(open) = words.last_mut() {
                             *open += 1;

@@ -542,6 +542,18 @@ impl Builder<'_> {
                 if first.as_rule() == Rule::record_fields {
                     return self.record(first, span);
                 }
+                if first.as_rule() == Rule::string_items {
+                    let items = first
+                        .into_inner()
+                        .map(|p| self.string(p))
+                        .collect::<R<Vec<Expr>>>()?;
+                    let kind = if is_list {
+                        ExprKind::List(items)
+                    } else {
+                        ExprKind::Set(items)
+                    };
+                    return Ok(Expr { kind, span });
+                }
                 let first = self.expr(first)?;
                 let rest = next(&mut inner)?;
                 if rest.as_rule() == Rule::comprehension {
@@ -1031,8 +1043,10 @@ fn describe(rule: Rule) -> &'static str {
     match rule {
         expr | quantified | conditional | or_expr | and_expr | not_expr | cmp_expr | set_expr
         | add_expr | unary | postfix | primary | literal | paren | name | call | list_literal
-        | set_literal | more_items | string | text_block | raw_string | raw_text_block | int
-        | date | kw_true | kw_false | kw_null | interpolation => "an expression",
+        | set_literal | more_items | string_items | string | text_block | raw_string
+        | raw_text_block | int | date | kw_true | kw_false | kw_null | interpolation => {
+            "an expression"
+        }
         op_or | op_and | op_not | op_neg | cmp_op | op_eq | op_ne | op_le | op_ge | op_lt
         | op_gt | op_in | op_not_in | op_subset | set_op | op_union | op_intersect | op_minus
         | add_op | op_plus | op_sub => "an operator",
