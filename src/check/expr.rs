@@ -752,7 +752,9 @@ impl Checker<'_> {
                     (_, Type::Int, Type::Int) => Type::Int,
                     (_, Type::Date, Type::Int) => Type::Date,
                     (BinaryOp::Sub, Type::Date, Type::Date) => Type::Int,
-                    (BinaryOp::Add, Type::Str, Type::Str) => Type::Str,
+                    (BinaryOp::Add, Type::Str, Type::Str)
+                    | (BinaryOp::Add, Type::Str, Type::Json)
+                    | (BinaryOp::Add, Type::Json, Type::Str) => Type::Str,
                     (_, Type::Json | Type::Any | Type::Null, t)
                     | (_, t, Type::Json | Type::Any | Type::Null)
                         if matches!(t, Type::Int | Type::Json | Type::Any | Type::Null) =>
