@@ -30,7 +30,7 @@ impl Checker<'_> {
         if inner.as_const().is_some() {
             return inner;
         }
-        let label = self.label(e.span);
+        let label = self.expr_label(e);
         let ty = inner.ty.clone();
         Expr::new(ExprKind::Observe(label, boxed(inner)), ty)
     }

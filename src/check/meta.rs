@@ -295,10 +295,7 @@ impl Checker<'_> {
             ast::VerdictKind::DenyIf => "deny if",
             ast::VerdictKind::Require => "require",
         };
-        let source = format!(
-            "{keyword} {}",
-            super::collapse_whitespace(self.sm.text(rule.verdict.condition.span))
-        );
+        let source = format!("{keyword} {}", self.canonical(&rule.verdict.condition));
         let (Some(id), Some(severity), Some(enforcement)) = (id, severity, enforcement) else {
             return;
         };

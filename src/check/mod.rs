@@ -705,6 +705,20 @@ impl<'a> Checker<'a> {
         idx as LabelId
     }
 
+    /// An evidence label for an expression: its canonical text, so reformatting a
+    /// policy never renames its evidence.
+    fn expr_label(&mut self, e: &ast::Expr) -> LabelId {
+        let text = self.canonical(e);
+        let (idx, _) = self.labels.insert_full(text, ());
+        idx as LabelId
+    }
+
+    /// The canonical one-line text of an expression.
+    fn canonical(&self, e: &ast::Expr) -> String {
+        let source = &self.sm.file(e.span.file).text;
+        collapse_whitespace(&crate::syntax::expr_to_string(e, source))
+    }
+
     fn mismatch(&mut self, expected: &str, found: &Type, span: Span, help: Option<String>) {
         if matches!(found, Type::Any) {
             return;

@@ -4,6 +4,7 @@
 
 mod check;
 mod config;
+mod fmt;
 mod input;
 mod inventory;
 mod output;
@@ -51,6 +52,11 @@ enum Command {
         after_help = "Examples:\n  juris inventory plan.json\n  juris inventory --output inventory.json state.json"
     )]
     Inventory(inventory::InventoryArgs),
+    /// Rewrite .juris files in the canonical layout (`--check`: list them, exit 1).
+    #[command(
+        after_help = "Examples:\n  juris fmt\n  juris fmt policies/\n  juris fmt --check policies/"
+    )]
+    Fmt(fmt::FmtArgs),
     /// List the rules of the policy set.
     #[command(
         after_help = "Examples:\n  juris rules\n  juris rules --policy policies/ --format json"
@@ -131,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Inventory(a) => inventory::run(a),
         Command::Rules(a) => rules::run(a),
+        Command::Fmt(a) => fmt::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

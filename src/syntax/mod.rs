@@ -9,10 +9,12 @@ pub mod ast;
 pub mod err;
 mod lex;
 mod parse;
+pub mod print;
 
 pub use err::SyntaxError;
 pub use lex::MAX_NESTING;
 pub use parse::{parse_expr, parse_file};
+pub use print::expr_to_string;
 
 use crate::diag::SourceFile;
 

@@ -119,9 +119,15 @@ struct Builder<'f> {
 type R<T> = Result<T, SyntaxError>;
 
 impl Builder<'_> {
+    /// The span of a pair without the whitespace and comments pest leaves at its end
+    /// when a trailing optional part did not match.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file_id, self.base + s.start(), self.base + s.end())
+        Span::new(
+            self.file_id,
+            self.base + s.start(),
+            self.base + token_end(pair),
+        )
     }
 
     fn unexpected_at(&self, offset: usize, message: &str) -> SyntaxError {
@@ -947,6 +953,38 @@ fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>) -> R<Pair<'i, Rule>> 
         label: String::new(),
         help: None,
     })
+}
+
+/// Where the last token of a pair ends (relative to the parsed text).
+fn token_end(pair: &Pair<Rule>) -> usize {
+    let end = pair.as_span().end();
+    let Some(last) = pair.clone().into_inner().last() else {
+        return end;
+    };
+    let inner_end = token_end(&last);
+    let rest = pair.get_input().get(inner_end..end).unwrap_or("");
+    if only_trivia(rest) { inner_end } else { end }
+}
+
+/// Whether text holds nothing but whitespace and comments.
+fn only_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if rest.starts_with('#') {
+            rest = rest.find('\n').map(|i| &rest[i..]).unwrap_or("");
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.find("*/") {
+                Some(i) => rest = &after[i + 2..],
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
 }
 
 fn next_expr(it: &mut impl Iterator<Item = Expr>) -> R<Expr> {
