@@ -145,6 +145,26 @@ fn evaluate_simple_rule_100k(bencher: divan::Bencher) {
     });
 }
 
+/// The floor: the same test written directly in Rust over the same resources.
+#[divan::bench]
+fn native_floor_simple_rule_100k(bencher: divan::Bencher) {
+    let inv = inventory(100_000);
+    let adversaries: rustc_hash::FxHashSet<&str> = ["CN", "CU", "HK", "IR", "KP", "MO", "RU", "VE"]
+        .into_iter()
+        .collect();
+    bencher.bench_local(|| {
+        let mut violations = 0usize;
+        for r in &inv.resources {
+            if r.resource_type == "aws_s3_bucket"
+                && matches!(&r.custody.jurisdiction, Known::Known(j) if adversaries.contains(j.as_str()))
+            {
+                violations += 1;
+            }
+        }
+        violations
+    });
+}
+
 /// The same rule through the runner (report, evidence and messages for findings).
 #[divan::bench]
 fn run_simple_rule_100k(bencher: divan::Bencher) {

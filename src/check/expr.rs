@@ -606,6 +606,10 @@ impl Checker<'_> {
             });
             return None;
         };
+        // A pattern seen before was validated then: building its automaton is costly.
+        if let Some(idx) = self.regexes.get_index_of(p.as_str()) {
+            return Some(idx as u32);
+        }
         if let Err(reason) = crate::eval::regex::validate(p) {
             self.diags.push(CheckError::BadRegex {
                 reason,

@@ -958,6 +958,16 @@ fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>) -> R<Pair<'i, Rule>> 
 /// Where the last token of a pair ends (relative to the parsed text).
 fn token_end(pair: &Pair<Rule>) -> usize {
     let end = pair.as_span().end();
+    // Most pairs end on a token: nothing to trim when the text ends in neither
+    // whitespace nor a comment.
+    let text = pair.as_str();
+    let last_line = text.rsplit('\n').next().unwrap_or(text);
+    if !text.ends_with(|c: char| c.is_whitespace())
+        && !text.ends_with("*/")
+        && !last_line.contains('#')
+    {
+        return end;
+    }
     let Some(last) = pair.clone().into_inner().last() else {
         return end;
     };
