@@ -74,7 +74,7 @@ fn resource(i: usize) -> Resource {
         _ => ("aws_s3_bucket", "US", "Amazon Web Services, Inc.", "US"),
     };
     let mut tags = indexmap::IndexMap::new();
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         tags.insert(
             "data-classification".to_owned(),
             Known::Known("pii".to_owned()),
@@ -128,8 +128,7 @@ const SIMPLE: &str = "package bench\nimport juris.groups\nrule simple {\n  id: \
 #[divan::bench]
 fn evaluate_simple_rule_100k(bencher: divan::Bencher) {
     let set = PolicySet::compile(vec![SourceFile::new("simple.juris", SIMPLE)])
-        .ok()
-        .expect("compiles");
+        .unwrap_or_else(|d| panic!("{}", d.render_plain()));
     let inv = inventory(100_000);
     let program = set.program();
     let rule = &program.rules[0];
@@ -169,8 +168,7 @@ fn native_floor_simple_rule_100k(bencher: divan::Bencher) {
 #[divan::bench]
 fn run_simple_rule_100k(bencher: divan::Bencher) {
     let set = PolicySet::compile(vec![SourceFile::new("simple.juris", SIMPLE)])
-        .ok()
-        .expect("compiles");
+        .unwrap_or_else(|d| panic!("{}", d.render_plain()));
     let inv = inventory(100_000);
     bencher.bench_local(|| {
         set.evaluate(&inv, &RunOptions::new(20_000))
@@ -181,9 +179,8 @@ fn run_simple_rule_100k(bencher: divan::Bencher) {
 /// The standard rules over 100,000 resources (every rule, every resource).
 #[divan::bench(sample_count = 10)]
 fn run_standard_rules_100k(bencher: divan::Bencher) {
-    let set = PolicySet::compile_standard(Vec::new())
-        .ok()
-        .expect("compiles");
+    let set =
+        PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
     let inv = inventory(100_000);
     bencher.bench_local(|| {
         set.evaluate(&inv, &RunOptions::new(20_000))

@@ -99,10 +99,9 @@ fn comments(text: &str) -> Vec<String> {
             .find('#')
             .or_else(|| line.find("/*"))
             .or_else(|| line.find("///"))
+            && !line[..i].contains('"')
         {
-            if !line[..i].contains('"') {
-                out.push(line[i..].trim_end().to_owned());
-            }
+            out.push(line[i..].trim_end().to_owned());
         }
     }
     out

@@ -174,7 +174,7 @@ fn test_metadata_is_validated() {
         (TEST_DECL.replace("rules: [\"T-001\"]", "rules: [\"T-009\"]"), vec!["juris::E0501"]),
         (TEST_DECL.replace("outcome: violation", "outcome: failed"), vec!["juris::E0503"]),
         (TEST_DECL.replace("outcome: violation", "outcom: violation"), vec!["juris::E0405"]),
-        (TEST_DECL.replace("expect: [", "expect: [1, ").replace("}]", "}]"), vec!["juris::E0407"]),
+        (TEST_DECL.replace("expect: [", "expect: [1, "), vec!["juris::E0407"]),
         (TEST_DECL.replace("expect: [{rule: \"T-001\", address: \"aws_s3_bucket.logs\", outcome: violation}]", "expect: \"none\""), vec!["juris::E0407"]),
         (TEST_DECL.replace("  rules:", "  inline: r\"{}\"\n  rules:"), vec!["juris::E0407"]),
         (TEST_DECL.replace("today: 2026-01-15", "today: \"2026-01-15\""), vec!["juris::E0407"]),

@@ -464,7 +464,7 @@ fn cases(default: u32) -> ProptestConfig {
 }
 
 proptest! {
-    #![proptest_config(cases(4000))]
+    #![proptest_config(cases(6000))]
 
     #[test]
     fn mutated_policies_never_panic(
@@ -488,7 +488,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(cases(3000))]
+    #![proptest_config(cases(4500))]
 
     #[test]
     fn token_soups_never_panic(text in soup()) {

@@ -3,6 +3,10 @@
 //! the grammar skips, by where they stood: above the line they were on or inside,
 //! or after it when they ended that line.
 
+// A syntax error carries its source for rendering and ends formatting, so its size
+// never matters for speed.
+#![allow(clippy::result_large_err)]
+
 mod comments;
 
 use comments::Comment;
@@ -296,7 +300,7 @@ impl Formatter<'_> {
         self.leading(end, indent, true);
         let one = expr_to_string(e, self.text);
         let width = indent.len() + head.len() + first_line_len(&one);
-        if width <= WIDTH || one.contains('\n') && width <= WIDTH {
+        if width <= WIDTH {
             self.line(indent, &format!("{head}{}", self.reindent(e, &one, indent)));
             self.trailing(end);
             return;

@@ -1154,12 +1154,12 @@ fn tidy_expected(expected: Vec<String>) -> Vec<String> {
 
 /// A help line for the mistakes people coming from other languages make.
 fn hint(found: Option<&str>, expected: &[String]) -> Option<String> {
-    if found.is_none() || found == Some("}") {
-        if expected.iter().any(|e| e.starts_with("a verdict")) {
-            return Some(
-                "a rule ends with `deny if <condition>` or `require <condition>`, then an optional `message \"...\"`".into(),
-            );
-        }
+    if (found.is_none() || found == Some("}"))
+        && expected.iter().any(|e| e.starts_with("a verdict"))
+    {
+        return Some(
+            "a rule ends with `deny if <condition>` or `require <condition>`, then an optional `message \"...\"`".into(),
+        );
     }
     let h = match found? {
         "&&" => "write `and` instead of `&&`",
