@@ -55,6 +55,8 @@ impl From<Span> for SourceSpan {
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, computed on first use.
+    line_starts: std::sync::OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
@@ -62,6 +64,7 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -71,15 +74,16 @@ impl SourceFile {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let offset = floor_char_boundary(&self.text, (offset as usize).min(self.text.len()));
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        // The last line starting at or before the offset.
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
+        let col = self.text[start..offset].chars().count() + 1;
         (line, col)
     }
 }
@@ -207,16 +211,11 @@ impl Diagnostics {
 
     /// Render every diagnostic without colour, as tests and logs want them.
     pub fn render_plain(&self) -> String {
-        let handler =
-            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
-        let mut out = String::new();
-        for r in &self.items {
-            let _ = handler.render_report(&mut out, r.as_ref());
-        }
-        out
+        self.render(false)
     }
 
-    /// Render for a terminal (colour when `color` is true).
+    /// Render for a terminal (colour when `color` is true); each diagnostic ends with
+    /// a newline and a blank line separates them.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -226,7 +225,13 @@ impl Diagnostics {
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
         let mut out = String::new();
         for r in &self.items {
+            if !out.is_empty() {
+                out.push('\n');
+            }
             let _ = handler.render_report(&mut out, r.as_ref());
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
         }
         out
     }
@@ -254,6 +259,51 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Stack reserved for the compiler's recursive stages (parse, check, lower, format).
+///
+/// The pest parser recurses about a dozen rules per bracket and, in an unoptimised
+/// build, uses hundreds of kilobytes per level: more than a 2 MiB test thread has.
+/// The nesting limits keep every stage well inside this reservation, which the
+/// operating system only backs with memory as it is touched.
+pub const COMPILER_STACK: usize = 256 << 20;
+
+thread_local! {
+    static ON_COMPILER_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` on a thread with [`COMPILER_STACK`] bytes of stack (or inline, when
+/// already on one), so compiling never depends on the caller's stack size.
+pub fn with_compiler_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if ON_COMPILER_STACK.with(|c| c.get()) {
+        return f();
+    }
+    // The closure is parked where the caller can take it back if no thread starts.
+    let parked = std::sync::Mutex::new(Some(f));
+    let ran = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("juris-compiler".into())
+            .stack_size(COMPILER_STACK)
+            .spawn_scoped(scope, || {
+                ON_COMPILER_STACK.with(|c| c.set(true));
+                let f = parked.lock().ok().and_then(|mut p| p.take());
+                f.map(|f| f())
+            });
+        match spawned.map(|h| h.join()) {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match ran {
+        Some(v) => v,
+        // No thread to be had: the caller's stack is all there is.
+        None => match parked.into_inner().ok().flatten() {
+            Some(f) => f(),
+            None => unreachable!("the compiler closure either ran or is still parked"),
+        },
+    }
+}
+
 /// Suggest the closest of `candidates` to `name`, if one is close enough to be a typo.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -268,24 +318,29 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c.to_owned())
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where swapping two neighbours is one edit
+/// (optimal string alignment), since `titel` for `title` is one typo, not two.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
+    // Three rows: two back (for transpositions), previous, current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    row[b.len()]
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -300,6 +355,17 @@ mod tests {
             Some("foreign_adversaries")
         );
         assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    #[test]
+    fn transpositions_are_one_edit() {
+        assert_eq!(edit_distance("titel", "title"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            did_you_mean("titel", ["title", "id"]).as_deref(),
+            Some("title")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod check;
 pub mod date;
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod ir;
 pub mod model;
 pub mod policy;

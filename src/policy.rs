@@ -135,7 +135,7 @@ impl PolicySet {
 
     /// Compile exactly these files, with nothing added.
     pub fn compile_exact(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        with_deep_stack(move || Self::compile_on_this_thread(files))
+        crate::diag::with_compiler_stack(move || Self::compile_on_this_thread(files))
     }
 
     fn compile_on_this_thread(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
@@ -201,7 +201,7 @@ impl PolicySet {
         options: &RunOptions,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<Report, RunError> {
-        with_deep_stack(|| {
+        crate::diag::with_compiler_stack(|| {
             runner::run_with_progress(&self.program, &self.compiled, inventory, options, progress)
         })
     }
@@ -212,37 +212,6 @@ impl PolicySet {
 pub fn is_test_file(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.to_string_lossy().ends_with("_test.juris"))
-}
-
-/// Stack for compiling and evaluating: parsing and evaluation recurse as deep as the
-/// policy nests (bounded by the syntax nesting limit and the call-depth limit), and an
-/// unoptimised build needs several MiB for that. A dedicated thread keeps the library
-/// safe whatever stack the caller's thread has (test threads get 2 MiB); the memory is
-/// only reserved, not touched.
-const DEEP_STACK: usize = 256 << 20;
-
-fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    let job = std::sync::Mutex::new(Some(f));
-    let run = || job.lock().ok().and_then(|mut j| j.take()).map(|f| f());
-    let on_deep_stack = std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("juris-deep-stack".into())
-            .stack_size(DEEP_STACK)
-            .spawn_scoped(scope, run)
-            .ok()?;
-        match handle.join() {
-            Ok(v) => v,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    match on_deep_stack {
-        Some(v) => v,
-        // No thread could be started (resource limits): run on this one.
-        None => match job.into_inner().ok().flatten() {
-            Some(f) => f(),
-            None => unreachable!("the job runs exactly once"),
-        },
-    }
 }
 
 /// Read policy sources: each path is a `.juris` file or a folder searched

@@ -117,6 +117,24 @@ pub enum CheckError {
         at: SourceSpan,
     },
 
+    /// A rule or function whose evaluation would recurse deeper than the evaluator allows.
+    #[error("{what} nests {depth} levels deep when evaluated, over the limit of {limit}")]
+    #[diagnostic(
+        code(juris::E0212),
+        help(
+            "split deep expressions with `let` bindings, and shorten chains of helper functions that call each other"
+        )
+    )]
+    EvalTooDeep {
+        what: String,
+        depth: usize,
+        limit: usize,
+        #[source_code]
+        src: Option<Src>,
+        #[label("declared here")]
+        at: Option<SourceSpan>,
+    },
+
     /// Two imports bind the same name.
     #[error("`{name}` is imported twice")]
     #[diagnostic(code(juris::E0211), help("give one import another name with `as`"))]

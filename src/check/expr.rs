@@ -30,7 +30,7 @@ impl Checker<'_> {
         if inner.as_const().is_some() {
             return inner;
         }
-        let label = self.label(e.span);
+        let label = self.expr_label(e);
         let ty = inner.ty.clone();
         Expr::new(ExprKind::Observe(label, boxed(inner)), ty)
     }
@@ -243,6 +243,14 @@ impl Checker<'_> {
             help,
         });
         poison()
+    }
+
+    /// The package declaring `name`, if any does.
+    fn package_declaring(&self, name: &str) -> Option<String> {
+        self.packages
+            .iter()
+            .find(|(_, items)| items.contains_key(name))
+            .map(|(p, _)| p.clone())
     }
 
     /// "`eea` is declared in package `juris.groups`: import it" for a name declared elsewhere.
@@ -477,17 +485,24 @@ impl Checker<'_> {
         if let Some(p) = self.packages.get(&pkg) {
             candidates.extend(p.keys().cloned());
         }
-        let help =
-            if path.segments.len() > 1 && !self.imports[ctx.file].contains_key(&path.segments[0]) {
-                Some(format!(
-                    "`{}` is not an imported package; add `import ...` for it",
-                    path.segments[0]
-                ))
-            } else {
-                did_you_mean(&name, candidates.iter().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| self.qualified_hint(ctx.file, &name))
-            };
+        let help = if path.segments.len() > 1
+            && !self.imports[ctx.file].contains_key(&path.segments[0])
+        {
+            let alias = &path.segments[0];
+            Some(match self.package_declaring(&name) {
+                Some(pkg) if pkg.rsplit('.').next() == Some(alias.as_str()) => {
+                    format!("`{alias}` is not imported: add `import {pkg}`")
+                }
+                Some(pkg) => format!(
+                    "`{alias}` is not imported: `{name}` is declared in package `{pkg}`, so add `import {pkg} as {alias}`"
+                ),
+                None => format!("`{alias}` is not an imported package; add `import ...` for it"),
+            })
+        } else {
+            did_you_mean(&name, candidates.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| self.qualified_hint(ctx.file, &name))
+        };
         self.diags.push(CheckError::UnknownFunction {
             name: path.dotted(),
             src: self.src(path.span),
@@ -591,6 +606,10 @@ impl Checker<'_> {
             });
             return None;
         };
+        // A pattern seen before was validated then: building its automaton is costly.
+        if let Some(idx) = self.regexes.get_index_of(p.as_str()) {
+            return Some(idx as u32);
+        }
         if let Err(reason) = crate::eval::regex::validate(p) {
             self.diags.push(CheckError::BadRegex {
                 reason,
@@ -641,10 +660,15 @@ impl Checker<'_> {
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 if lt.join(&rt).is_none() {
-                    return bad(
-                        self,
-                        Some("values of different types are never equal".into()),
-                    );
+                    let member = |c: &Type, x: &Type| {
+                        c.is_collection() && c.element().is_some_and(|e| x.join(&e).is_some())
+                    };
+                    let help = if member(&lt, &rt) || member(&rt, &lt) {
+                        "to test membership, write `x in collection`"
+                    } else {
+                        "values of different types are never equal"
+                    };
+                    return bad(self, Some(help.into()));
                 }
                 let c = if op == BinaryOp::Eq {
                     CmpOp::Eq
@@ -732,7 +756,9 @@ impl Checker<'_> {
                     (_, Type::Int, Type::Int) => Type::Int,
                     (_, Type::Date, Type::Int) => Type::Date,
                     (BinaryOp::Sub, Type::Date, Type::Date) => Type::Int,
-                    (BinaryOp::Add, Type::Str, Type::Str) => Type::Str,
+                    (BinaryOp::Add, Type::Str, Type::Str)
+                    | (BinaryOp::Add, Type::Str, Type::Json)
+                    | (BinaryOp::Add, Type::Json, Type::Str) => Type::Str,
                     (_, Type::Json | Type::Any | Type::Null, t)
                     | (_, t, Type::Json | Type::Any | Type::Null)
                         if matches!(t, Type::Int | Type::Json | Type::Any | Type::Null) =>

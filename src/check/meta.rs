@@ -295,10 +295,7 @@ impl Checker<'_> {
             ast::VerdictKind::DenyIf => "deny if",
             ast::VerdictKind::Require => "require",
         };
-        let source = format!(
-            "{keyword} {}",
-            super::collapse_whitespace(self.sm.text(rule.verdict.condition.span))
-        );
+        let source = format!("{keyword} {}", self.canonical(&rule.verdict.condition));
         let (Some(id), Some(severity), Some(enforcement)) = (id, severity, enforcement) else {
             return;
         };
@@ -507,24 +504,39 @@ impl Checker<'_> {
             return None;
         };
         let (mut rule, mut address, mut outcome) = (None, None, None);
+        let errors_before = self.diags.error_count();
         for (name, value) in fields {
+            let key = name.name.as_str();
+            if !["rule", "address", "outcome"].contains(&key) {
+                let help = did_you_mean(key, ["rule", "address", "outcome"])
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some("a finding has `rule`, `address` and `outcome`".into()));
+                self.diags.push(CheckError::UnknownMetaKey {
+                    what: "expected finding".into(),
+                    key: key.to_owned(),
+                    src: self.src(name.span),
+                    at: name.span.into(),
+                    help,
+                });
+                continue;
+            }
             let text = match &value.kind {
                 A::Literal(Literal::Str(s)) => Some(s.clone()),
-                A::Name(n) if name.name == "outcome" => Some(n.clone()),
+                A::Name(n) if key == "outcome" => Some(n.clone()),
                 _ => None,
             };
             let Some(text) = text else {
-                self.bad_meta(&name.name, "a string", value.span, None);
+                self.bad_meta(key, "a string", value.span, None);
                 continue;
             };
-            match name.name.as_str() {
+            match key {
                 "rule" => {
                     if self.known_rule(&text, value.span, rule_ids) {
                         rule = Some(text);
                     }
                 }
                 "address" => address = Some(text),
-                "outcome" => {
+                _ => {
                     if OUTCOMES.contains(&text.as_str()) {
                         outcome = Some(text);
                     } else {
@@ -535,17 +547,6 @@ impl Checker<'_> {
                         });
                     }
                 }
-                other => {
-                    let help = did_you_mean(other, ["rule", "address", "outcome"])
-                        .map(|s| format!("did you mean `{s}`?"));
-                    self.diags.push(CheckError::UnknownMetaKey {
-                        what: "expected finding".into(),
-                        key: other.to_owned(),
-                        src: self.src(name.span),
-                        at: name.span.into(),
-                        help,
-                    });
-                }
             }
         }
         match (rule, address, outcome) {
@@ -554,6 +555,8 @@ impl Checker<'_> {
                 address,
                 outcome,
             }),
+            // A finding that is incomplete for a reason already reported adds nothing.
+            _ if self.diags.error_count() > errors_before => None,
             _ => {
                 self.bad_meta(
                     "expect",

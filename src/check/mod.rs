@@ -23,6 +23,11 @@ use types::Type;
 /// Calls may nest at most this deep, so evaluation never exhausts the stack.
 pub const MAX_CALL_DEPTH: usize = 32;
 
+/// The deepest recursion evaluating a rule may need, counted in evaluator frames
+/// across function calls. The evaluator runs on the caller's stack; at this depth it
+/// needs well under 2 MiB even in an unoptimised build.
+pub const MAX_EVAL_DEPTH: usize = 512;
+
 /// The result of checking: the IR (before folding) and any warnings.
 pub struct Checked {
     pub program: ir::Program,
@@ -31,9 +36,16 @@ pub struct Checked {
 
 /// Check parsed files together as one policy set.
 pub fn check(files: &[ast::File], sm: &SourceMap) -> Result<Checked, Diagnostics> {
+    crate::diag::with_compiler_stack(|| check_here(files, sm))
+}
+
+fn check_here(files: &[ast::File], sm: &SourceMap) -> Result<Checked, Diagnostics> {
     let mut c = Checker::new(files, sm);
     c.index_declarations();
     c.run();
+    if c.diags.error_count() == 0 {
+        c.check_eval_depth();
+    }
     let mut diags = std::mem::take(&mut c.diags);
     let warnings = diags.take_warnings();
     if diags.is_empty() {
@@ -188,6 +200,8 @@ impl<'a> Checker<'a> {
     fn index_declarations(&mut self) {
         for (fi, file) in self.files.iter().enumerate() {
             let pkg = file.package.dotted();
+            // A package exists once a file declares it, even with nothing in it yet.
+            self.packages.entry(pkg.clone()).or_default();
             for (ii, item) in file.items.iter().enumerate() {
                 let name = item.kind.name();
                 let entry = self.packages.entry(pkg.clone()).or_default();
@@ -238,6 +252,8 @@ impl<'a> Checker<'a> {
                     });
                 }
                 let bound = imp.bound_name().to_owned();
+                // An import that failed is reported once: never again as unused.
+                let known = self.packages.contains_key(&target);
                 if map.contains_key(&bound) {
                     self.diags.push(CheckError::DuplicateImport {
                         name: bound,
@@ -246,7 +262,7 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
-                map.insert(bound, (target, imp.span, false));
+                map.insert(bound, (target, imp.span, !known));
             }
             self.imports.push(map);
         }
@@ -492,6 +508,90 @@ impl<'a> Checker<'a> {
         ret
     }
 
+    /// Reject functions and rules whose evaluation would recurse deeper than
+    /// [`MAX_EVAL_DEPTH`]; only the innermost offender is reported.
+    fn check_eval_depth(&mut self) {
+        let n = self.program.functions.len();
+        let mut depths: Vec<usize> = vec![0; n];
+        let mut over = vec![false; n];
+        // Callees come first: a function is checked after everything it calls.
+        for id in self.call_order() {
+            let f = &self.program.functions[id];
+            let d = eval_depth(&f.body, &depths);
+            depths[id] = d;
+            let callee_over = self.fns[id].callees.iter().any(|(c, _)| over[*c as usize]);
+            over[id] = d > MAX_EVAL_DEPTH;
+            if over[id] && !callee_over {
+                let span = self.item(self.fns[id].at).kind.name().span;
+                let what = format!("function `{}`", self.fns[id].name);
+                self.eval_too_deep(what, d, span);
+            }
+        }
+        for rule in &self.program.rules {
+            let d = rule
+                .clauses
+                .iter()
+                .map(|c| match c {
+                    ir::Clause::Where(e) | ir::Clause::Let(_, e) => e,
+                })
+                .chain(std::iter::once(&rule.violation))
+                .chain(rule.message.as_ref())
+                .map(|e| eval_depth(e, &depths))
+                .max()
+                .unwrap_or(0);
+            let calls_over = over.iter().any(|o| *o);
+            if d > MAX_EVAL_DEPTH && !calls_over {
+                let pos = &rule.meta.position;
+                self.diags.push(CheckError::EvalTooDeep {
+                    what: format!("rule `{}` ({pos})", rule.meta.name),
+                    depth: d,
+                    limit: MAX_EVAL_DEPTH,
+                    src: None,
+                    at: None,
+                });
+            }
+        }
+    }
+
+    fn eval_too_deep(&mut self, what: String, depth: usize, span: Span) {
+        self.diags.push(CheckError::EvalTooDeep {
+            what,
+            depth,
+            limit: MAX_EVAL_DEPTH,
+            src: Some(self.src(span)),
+            at: Some(span.into()),
+        });
+    }
+
+    /// Function ids, every callee before its callers (cycles were reported already).
+    fn call_order(&self) -> Vec<usize> {
+        let n = self.fns.len().min(self.program.functions.len());
+        let mut state = vec![0u8; n];
+        let mut order = Vec::with_capacity(n);
+        for root in 0..n {
+            if state[root] != 0 {
+                continue;
+            }
+            let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+            state[root] = 1;
+            while let Some(&mut (node, ref mut next)) = path.last_mut() {
+                if let Some(&(callee, _)) = self.fns[node].callees.get(*next) {
+                    *next += 1;
+                    let callee = callee as usize;
+                    if callee < n && state[callee] == 0 {
+                        state[callee] = 1;
+                        path.push((callee, 0));
+                    }
+                } else {
+                    state[node] = 2;
+                    order.push(node);
+                    path.pop();
+                }
+            }
+        }
+        order
+    }
+
     /// Reject recursion and over-long call chains; both would threaten termination
     /// or the evaluator's stack.
     fn check_call_graph(&mut self) {
@@ -605,6 +705,20 @@ impl<'a> Checker<'a> {
         idx as LabelId
     }
 
+    /// An evidence label for an expression: its canonical text, so reformatting a
+    /// policy never renames its evidence.
+    fn expr_label(&mut self, e: &ast::Expr) -> LabelId {
+        let text = self.canonical(e);
+        let (idx, _) = self.labels.insert_full(text, ());
+        idx as LabelId
+    }
+
+    /// The canonical one-line text of an expression.
+    fn canonical(&self, e: &ast::Expr) -> String {
+        let source = &self.sm.file(e.span.file).text;
+        collapse_whitespace(&crate::syntax::expr_to_string(e, source))
+    }
+
     fn mismatch(&mut self, expected: &str, found: &Type, span: Span, help: Option<String>) {
         if matches!(found, Type::Any) {
             return;
@@ -616,6 +730,24 @@ impl<'a> Checker<'a> {
             at: span.into(),
             help,
         });
+    }
+}
+
+/// Evaluator frames needed to evaluate `e`, given each function's own depth. Nodes
+/// evaluated through a helper (calls, builtins, quantifiers, comprehensions) count
+/// twice.
+fn eval_depth(e: &ir::Expr, functions: &[usize]) -> usize {
+    use ir::ExprKind as K;
+    let children = e
+        .children()
+        .into_iter()
+        .map(|c| eval_depth(c, functions))
+        .max()
+        .unwrap_or(0);
+    match &e.kind {
+        K::Call(id, _) => 2 + children.max(functions.get(*id as usize).copied().unwrap_or(0)),
+        K::Builtin(..) | K::Quant(..) | K::Comprehension { .. } => 2 + children,
+        _ => 1 + children,
     }
 }
 

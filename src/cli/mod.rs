@@ -5,6 +5,7 @@
 mod check;
 mod compile;
 mod config;
+mod fmt;
 mod input;
 mod inventory;
 mod output;
@@ -61,6 +62,9 @@ enum Command {
     /// Run the policy unit tests (`test` blocks in *_test.juris files).
     #[command(after_help = "Examples:\n  juris test policies/\n  juris test policies/ --coverage")]
     Test(test::TestArgs),
+    /// Format .juris files in the canonical layout.
+    #[command(after_help = "Examples:\n  juris fmt\n  juris fmt policies/\n  juris fmt --check policies/")]
+    Fmt(fmt::FmtArgs),
     /// Compile the policy set to a self-contained WebAssembly module.
     #[command(
         after_help = "Examples:\n  juris compile -o policies.wasm\n  juris compile --policy policies/ --no-standard -o acme.wasm"
@@ -143,6 +147,7 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::run(a),
         Command::Test(a) => test::run(a),
         Command::Compile(a) => compile::run(a),
+        Command::Fmt(a) => fmt::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -316,6 +316,8 @@ impl<'a> Evaluator<'a> {
         // `any` is decided by a true element, `all` by a false one.
         let decisive = matches!(q, Quant::Any);
         let mut saw_unknown = false;
+        // Where the first undecided element's evidence starts, while it is kept.
+        let mut unknown_mark: Option<usize> = None;
         for i in 0..c.len() {
             let item = c.nth(i);
             let mark = self.observations.as_ref().map(Vec::len);
@@ -323,6 +325,12 @@ impl<'a> Evaluator<'a> {
             let t = self.eval(body, base).truth();
             match t {
                 Some(b) if b == decisive => {
+                    // The deciding element is the witness: drop an undecided one's evidence.
+                    if let (Some(obs), Some(start), Some(end)) =
+                        (&mut self.observations, unknown_mark, mark)
+                    {
+                        obs.drain(start..end);
+                    }
                     if let Some(l) = label {
                         self.observe(l, &item);
                     }
@@ -331,6 +339,7 @@ impl<'a> Evaluator<'a> {
                 // Keep the first undecided element's evidence.
                 None if !saw_unknown => {
                     saw_unknown = true;
+                    unknown_mark = mark;
                     if let Some(l) = label {
                         self.observe(l, &item);
                     }

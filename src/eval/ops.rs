@@ -9,6 +9,10 @@ use crate::model::Known;
 
 /// `a == b`.
 pub fn equal(a: &Value, b: &Value) -> Tri {
+    // The common case first: two plain strings.
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        return Some(x == y);
+    }
     if a.is_unknown() || b.is_unknown() {
         return None;
     }
@@ -120,6 +124,9 @@ pub fn member(x: &Value, c: &Value) -> Tri {
 pub fn member_const(x: &Value, set: &ConstSet) -> Tri {
     if set.members.is_empty() {
         return Some(false);
+    }
+    if let Value::Str(s) = x {
+        return Some(set.strings.contains(*s));
     }
     if x.is_unknown() {
         return None;

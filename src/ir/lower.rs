@@ -141,7 +141,11 @@ fn map_children(kind: ExprKind, f: &mut dyn FnMut(Expr) -> Expr) -> ExprKind {
 }
 
 /// Fold every expression of a checked program and intern its constant sets.
-pub fn finish(mut program: Program) -> Program {
+pub fn finish(program: Program) -> Program {
+    crate::diag::with_compiler_stack(|| finish_here(program))
+}
+
+fn finish_here(mut program: Program) -> Program {
     let mut sets: Vec<ConstSet> = Vec::new();
     let mut finish_expr = |e: Expr| intern(fold(e), &mut sets);
     for f in &mut program.functions {

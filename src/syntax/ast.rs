@@ -198,6 +198,78 @@ pub enum ExprKind {
     Comprehension(Comprehension),
 }
 
+impl Expr {
+    /// The sub-expressions, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind::*;
+        match &self.kind {
+            Literal(_) | Name(_) => Vec::new(),
+            Interpolated(parts) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    StrPart::Expr(e) => Some(e),
+                    StrPart::Text(_) => None,
+                })
+                .collect(),
+            Field(e, _) | Unary(_, e) => vec![e],
+            Index(a, b) | Binary(_, a, b) => vec![a, b],
+            Quantified(_, _, a, b) => vec![a, b],
+            Call(_, args) | List(args) | Set(args) => args.iter().collect(),
+            If(a, b, c) => vec![a, b, c],
+            Record(fields) => fields.iter().map(|(_, e)| e).collect(),
+            Comprehension(c) => {
+                let mut v: Vec<&Expr> = vec![&c.element, &c.source];
+                if let Some(f) = &c.filter {
+                    v.push(f);
+                }
+                v
+            }
+        }
+    }
+
+    /// The first node found more than `limit` levels below this one, if any. Recurses
+    /// at most `limit` levels, so it is safe on any tree.
+    pub fn deeper_than(&self, limit: usize) -> Option<Span> {
+        if limit == 0 {
+            return Some(self.span);
+        }
+        self.children()
+            .into_iter()
+            .find_map(|c| c.deeper_than(limit - 1))
+    }
+}
+
+impl File {
+    /// Every top-level expression of the file: constant values, function bodies,
+    /// metadata values, rule clauses, verdicts and messages.
+    pub fn expressions(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            match &item.kind {
+                ItemKind::Const(c) => out.push(&c.value),
+                ItemKind::Fn(f) => {
+                    out.extend(f.body.lets.iter().map(|l| &l.value));
+                    out.push(&f.body.result);
+                }
+                ItemKind::Rule(r) => {
+                    out.extend(r.meta.iter().map(|m| &m.value));
+                    for c in &r.clauses {
+                        match c {
+                            Clause::Where(e) => out.push(e),
+                            Clause::Let(l) => out.push(&l.value),
+                        }
+                    }
+                    out.push(&r.verdict.condition);
+                    out.extend(r.verdict.message.as_ref());
+                }
+                ItemKind::Exception(e) => out.extend(e.meta.iter().map(|m| &m.value)),
+                ItemKind::Test(t) => out.extend(t.meta.iter().map(|m| &m.value)),
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comprehension {
     pub kind: CollectionKind,

@@ -101,6 +101,23 @@ pub enum SyntaxError {
         at: SourceSpan,
     },
 
+    /// An expression whose tree is deeper than the compiler allows (long operator
+    /// chains count: `a or b or c` is two levels).
+    #[error("expression too deep (more than {limit} levels of operators)")]
+    #[diagnostic(
+        code(juris::E0114),
+        help(
+            "split the expression with `let` bindings or helper functions; a long chain of `or` comparing one value reads better as `x in {{\"a\", \"b\", ...}}`"
+        )
+    )]
+    ExprTooDeep {
+        limit: usize,
+        #[source_code]
+        src: Src,
+        #[label("the limit is passed here")]
+        at: SourceSpan,
+    },
+
     /// The file is not valid UTF-8 text.
     #[error("{file} is not UTF-8 text (invalid byte at offset {offset})")]
     #[diagnostic(code(juris::E0108), help("save the policy file as UTF-8"))]
@@ -132,7 +149,9 @@ pub enum SyntaxError {
     #[error("unclosed `{{` in string")]
     #[diagnostic(
         code(juris::E0111),
-        help("close the interpolation with `}}`, or write `{{{{` for a literal brace")
+        help(
+            "close the interpolation with `}}`, or write `{{{{` for a literal brace; a string inside `{{...}}` needs a text block (\"\"\"...\"\"\") around it"
+        )
     )]
     UnclosedInterpolation {
         #[source_code]

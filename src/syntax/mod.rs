@@ -9,12 +9,17 @@ pub mod ast;
 pub mod err;
 mod lex;
 mod parse;
+pub mod print;
 
 pub use err::SyntaxError;
 pub use lex::MAX_NESTING;
 pub use parse::{parse_expr, parse_file};
+pub use print::expr_to_string;
 
 use crate::diag::SourceFile;
+
+/// Deepest expression tree (operators, calls, accesses, branches) a policy may hold.
+pub const MAX_EXPR_DEPTH: usize = 256;
 
 /// Largest policy file juris reads (policies are source code, not data).
 pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;

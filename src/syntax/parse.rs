@@ -16,6 +16,45 @@ struct JurisParser;
 
 /// Parse one file. `file_id` is the file's index in the policy set's source map.
 pub fn parse_file(file_id: u32, file: &SourceFile) -> Result<File, SyntaxError> {
+    if file.text.len() as u64 > super::MAX_POLICY_BYTES {
+        return Err(SyntaxError::TooLarge {
+            file: file.name.clone(),
+            size: file.text.len() as u64,
+            limit: super::MAX_POLICY_BYTES,
+        });
+    }
+    crate::diag::with_compiler_stack(|| {
+        let parsed = parse_file_here(file_id, file)?;
+        check_depth(file_id, file, parsed.expressions())?;
+        Ok(parsed)
+    })
+}
+
+/// Reject expressions deeper than [`super::MAX_EXPR_DEPTH`], so later stages (and the
+/// evaluator, on the caller's stack) never recurse further.
+fn check_depth(file_id: u32, file: &SourceFile, exprs: Vec<&Expr>) -> R<()> {
+    for e in exprs {
+        if let Some(at) = e.deeper_than(super::MAX_EXPR_DEPTH) {
+            return Err(expr_too_deep(
+                file_id,
+                file,
+                at.start as usize,
+                at.end as usize,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn expr_too_deep(file_id: u32, file: &SourceFile, start: usize, end: usize) -> SyntaxError {
+    SyntaxError::ExprTooDeep {
+        limit: super::MAX_EXPR_DEPTH,
+        src: file.named(),
+        at: Span::new(file_id, start, end).into(),
+    }
+}
+
+fn parse_file_here(file_id: u32, file: &SourceFile) -> Result<File, SyntaxError> {
     lex::scan(file_id, file)?;
     let mut pairs = JurisParser::parse(Rule::file, &file.text)
         .map_err(|e| unexpected(file_id, file, &file.text, 0, e))?;
@@ -34,13 +73,28 @@ pub fn parse_file(file_id: u32, file: &SourceFile) -> Result<File, SyntaxError> 
     .file(pair)
 }
 
-/// Parse a single expression (the inside of a string interpolation, or a test helper).
+/// Parse a single expression (the inside of a string interpolation, or a test helper)
+/// found at byte `base` of `file`.
 pub fn parse_expr(
     file_id: u32,
     file: &SourceFile,
     base: usize,
     text: &str,
 ) -> Result<Expr, SyntaxError> {
+    crate::diag::with_compiler_stack(|| {
+        let e = parse_expr_here(file_id, file, base, text)?;
+        check_depth(file_id, file, vec![&e])?;
+        Ok(e)
+    })
+}
+
+fn parse_expr_here(
+    file_id: u32,
+    file: &SourceFile,
+    base: usize,
+    text: &str,
+) -> Result<Expr, SyntaxError> {
+    lex::scan_text(file_id, file, text, base)?;
     let mut pairs = JurisParser::parse(Rule::interpolation, text)
         .map_err(|e| unexpected(file_id, file, text, base, e))?;
     let b = Builder {
@@ -65,9 +119,15 @@ struct Builder<'f> {
 type R<T> = Result<T, SyntaxError>;
 
 impl Builder<'_> {
+    /// The span of a pair without the whitespace and comments pest leaves at its end
+    /// when a trailing optional part did not match.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file_id, self.base + s.start(), self.base + s.end())
+        Span::new(
+            self.file_id,
+            self.base + s.start(),
+            self.base + token_end(pair),
+        )
     }
 
     fn unexpected_at(&self, offset: usize, message: &str) -> SyntaxError {
@@ -368,14 +428,29 @@ impl Builder<'_> {
                 })
             }
             Rule::conditional => {
-                let mut es = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
-                let c = self.expr(next(&mut es)?)?;
-                let t = self.expr(next(&mut es)?)?;
-                let e = self.expr(next(&mut es)?)?;
-                Ok(Expr {
-                    kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
-                    span,
-                })
+                // `if c1 then t1 else if c2 then t2 ... else e`: fold from the right; each
+                // `if` covers the text from its keyword to the end of the chain.
+                let mut starts = Vec::new();
+                let mut es = Vec::new();
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_if => starts.push(self.span(&p).start),
+                        Rule::expr => es.push(self.expr(p)?),
+                        _ => {}
+                    }
+                }
+                let mut es = es.into_iter().rev();
+                let mut e = next_expr(&mut es)?;
+                for start in starts.into_iter().rev() {
+                    let (Some(t), Some(c)) = (es.next(), es.next()) else {
+                        return Err(self.unexpected_at(span.start as usize, "expected `then`"));
+                    };
+                    e = Expr {
+                        span: Span { start, ..span },
+                        kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
+                    };
+                }
+                Ok(e)
             }
             Rule::or_expr | Rule::and_expr | Rule::set_expr | Rule::add_expr => {
                 self.left_assoc(pair)
@@ -404,6 +479,9 @@ impl Builder<'_> {
                         Rule::op_neg => ops.push((UnaryOp::Neg, self.span(&p))),
                         _ => operand = Some(self.expr(p)?),
                     }
+                    if let Some((_, at)) = ops.last() {
+                        self.chain(ops.len(), *at)?;
+                    }
                 }
                 let mut e = operand
                     .ok_or_else(|| self.unexpected_at(span.end as usize, "expected an operand"))?;
@@ -418,8 +496,9 @@ impl Builder<'_> {
             Rule::postfix => {
                 let mut inner = pair.into_inner();
                 let mut e = self.expr(next(&mut inner)?)?;
-                for p in inner {
+                for (length, p) in inner.enumerate() {
                     let pspan = self.span(&p);
+                    self.chain(length + 1, pspan)?;
                     e = match p.as_rule() {
                         Rule::field_access => {
                             let f = self.ident(next(&mut p.into_inner())?);
@@ -456,54 +535,46 @@ impl Builder<'_> {
                 })
             }
             Rule::list_literal | Rule::set_literal => {
-                let items = pair
-                    .clone()
-                    .into_inner()
-                    .map(|p| self.expr(p))
-                    .collect::<R<_>>()?;
-                let kind = if pair.as_rule() == Rule::list_literal {
+                let is_list = pair.as_rule() == Rule::list_literal;
+                let mut inner = pair.into_inner();
+                let Some(first) = inner.next() else {
+                    let kind = if is_list {
+                        ExprKind::List(Vec::new())
+                    } else {
+                        ExprKind::Set(Vec::new())
+                    };
+                    return Ok(Expr { kind, span });
+                };
+                if first.as_rule() == Rule::record_fields {
+                    return self.record(first, span);
+                }
+                if first.as_rule() == Rule::string_items {
+                    let items = first
+                        .into_inner()
+                        .map(|p| self.string(p))
+                        .collect::<R<Vec<Expr>>>()?;
+                    let kind = if is_list {
+                        ExprKind::List(items)
+                    } else {
+                        ExprKind::Set(items)
+                    };
+                    return Ok(Expr { kind, span });
+                }
+                let first = self.expr(first)?;
+                let rest = next(&mut inner)?;
+                if rest.as_rule() == Rule::comprehension {
+                    return self.comprehension(is_list, first, rest, span);
+                }
+                let mut items = vec![first];
+                for p in rest.into_inner() {
+                    items.push(self.expr(p)?);
+                }
+                let kind = if is_list {
                     ExprKind::List(items)
                 } else {
                     ExprKind::Set(items)
                 };
                 Ok(Expr { kind, span })
-            }
-            Rule::record_literal => {
-                let mut fields = Vec::new();
-                for f in pair.into_inner() {
-                    let mut fi = f.into_inner();
-                    let name = self.ident(next(&mut fi)?);
-                    let value = self.expr(next(&mut fi)?)?;
-                    fields.push((name, value));
-                }
-                Ok(Expr {
-                    kind: ExprKind::Record(fields),
-                    span,
-                })
-            }
-            Rule::list_comprehension | Rule::set_comprehension => {
-                let kind = if pair.as_rule() == Rule::list_comprehension {
-                    CollectionKind::List
-                } else {
-                    CollectionKind::Set
-                };
-                let mut inner = pair.into_inner().filter(|p| {
-                    !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where)
-                });
-                let element = self.expr(next(&mut inner)?)?;
-                let var = self.ident(next(&mut inner)?);
-                let source = self.expr(next(&mut inner)?)?;
-                let filter = inner.next().map(|p| self.expr(p)).transpose()?;
-                Ok(Expr {
-                    kind: ExprKind::Comprehension(Comprehension {
-                        kind,
-                        element: Box::new(element),
-                        var,
-                        source: Box::new(source),
-                        filter: filter.map(Box::new),
-                    }),
-                    span,
-                })
             }
             Rule::kw_true | Rule::kw_false => Ok(Expr {
                 kind: ExprKind::Literal(Literal::Bool(pair.as_rule() == Rule::kw_true)),
@@ -546,10 +617,66 @@ impl Builder<'_> {
         }
     }
 
+    /// Guard a chain (`a or b or ...`, `not not ...`, `x.a.b...`) before it becomes
+    /// a tree too deep to check or drop safely.
+    fn chain(&self, length: usize, at: Span) -> R<()> {
+        if length > super::MAX_EXPR_DEPTH {
+            return Err(expr_too_deep(
+                self.file_id,
+                self.file,
+                at.start as usize,
+                at.end as usize,
+            ));
+        }
+        Ok(())
+    }
+
+    fn record(&self, fields_pair: Pair<Rule>, span: Span) -> R<Expr> {
+        let mut fields = Vec::new();
+        for f in fields_pair.into_inner() {
+            let mut fi = f.into_inner();
+            let name = self.ident(next(&mut fi)?);
+            let value = self.expr(next(&mut fi)?)?;
+            fields.push((name, value));
+        }
+        Ok(Expr {
+            kind: ExprKind::Record(fields),
+            span,
+        })
+    }
+
+    /// `[element for var in source where filter]` (or with braces, a set).
+    fn comprehension(&self, is_list: bool, element: Expr, tail: Pair<Rule>, span: Span) -> R<Expr> {
+        let mut inner = tail
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where));
+        let var = self.ident(next(&mut inner)?);
+        let source = self.expr(next(&mut inner)?)?;
+        let filter = inner.next().map(|p| self.expr(p)).transpose()?;
+        let kind = if is_list {
+            CollectionKind::List
+        } else {
+            CollectionKind::Set
+        };
+        Ok(Expr {
+            kind: ExprKind::Comprehension(Comprehension {
+                kind,
+                element: Box::new(element),
+                var,
+                source: Box::new(source),
+                filter: filter.map(Box::new),
+            }),
+            span,
+        })
+    }
+
     fn left_assoc(&self, pair: Pair<Rule>) -> R<Expr> {
         let mut inner = pair.into_inner();
         let mut lhs = self.expr(next(&mut inner)?)?;
+        let mut length = 0;
         while let Some(op) = inner.next() {
+            length += 1;
+            self.chain(length, self.span(&op))?;
             let rule = match op.as_rule() {
                 Rule::set_op | Rule::add_op => next(&mut op.into_inner())?.as_rule(),
                 r => r,
@@ -651,7 +778,7 @@ impl Builder<'_> {
                     if !text.is_empty() {
                         parts.push(StrPart::Text(std::mem::take(text)));
                     }
-                    parts.push(StrPart::Expr(parse_expr(
+                    parts.push(StrPart::Expr(parse_expr_here(
                         self.file_id,
                         self.file,
                         offset + i + 1,
@@ -828,6 +955,58 @@ fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>) -> R<Pair<'i, Rule>> 
     })
 }
 
+/// Where the last token of a pair ends (relative to the parsed text).
+fn token_end(pair: &Pair<Rule>) -> usize {
+    let end = pair.as_span().end();
+    // Most pairs end on a token: nothing to trim when the text ends in neither
+    // whitespace nor a comment.
+    let text = pair.as_str();
+    let last_line = text.rsplit('\n').next().unwrap_or(text);
+    if !text.ends_with(|c: char| c.is_whitespace())
+        && !text.ends_with("*/")
+        && !last_line.contains('#')
+    {
+        return end;
+    }
+    let Some(last) = pair.clone().into_inner().last() else {
+        return end;
+    };
+    let inner_end = token_end(&last);
+    let rest = pair.get_input().get(inner_end..end).unwrap_or("");
+    if only_trivia(rest) { inner_end } else { end }
+}
+
+/// Whether text holds nothing but whitespace and comments.
+fn only_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if rest.starts_with('#') {
+            rest = rest.find('\n').map(|i| &rest[i..]).unwrap_or("");
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.find("*/") {
+                Some(i) => rest = &after[i + 2..],
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+}
+
+fn next_expr(it: &mut impl Iterator<Item = Expr>) -> R<Expr> {
+    it.next().ok_or_else(|| SyntaxError::Unexpected {
+        message: "internal parser error: an expression is missing".into(),
+        src: miette::NamedSource::new("<grammar>", std::sync::Arc::from("")),
+        at: (0, 0).into(),
+        label: String::new(),
+        help: None,
+    })
+}
+
 fn last_inner(pair: Pair<Rule>) -> R<Pair<Rule>> {
     let mut last = None;
     for p in pair.into_inner() {
@@ -855,6 +1034,7 @@ fn unexpected(
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => vec![message.clone()],
     };
+    let expected = tidy_expected(expected);
     let expected_text = join_or(&expected);
     let message = match (&found, expected_text.is_empty()) {
         (Some(f), false) => format!("expected {expected_text}, found `{f}`"),
@@ -911,9 +1091,10 @@ fn describe(rule: Rule) -> &'static str {
     match rule {
         expr | quantified | conditional | or_expr | and_expr | not_expr | cmp_expr | set_expr
         | add_expr | unary | postfix | primary | literal | paren | name | call | list_literal
-        | set_literal | record_literal | list_comprehension | set_comprehension | string
-        | text_block | raw_string | raw_text_block | int | date | kw_true | kw_false | kw_null
-        | interpolation => "an expression",
+        | set_literal | more_items | string_items | string | text_block | raw_string
+        | raw_text_block | int | date | kw_true | kw_false | kw_null | interpolation => {
+            "an expression"
+        }
         op_or | op_and | op_not | op_neg | cmp_op | op_eq | op_ne | op_le | op_ge | op_lt
         | op_gt | op_in | op_not_in | op_subset | set_op | op_union | op_intersect | op_minus
         | add_op | op_plus | op_sub => "an operator",
@@ -933,7 +1114,9 @@ fn describe(rule: Rule) -> &'static str {
         for_clause | kw_for => "`for`",
         clause | where_clause | kw_where => "`where`",
         let_binding | kw_let => "`let`",
-        verdict | deny | require | kw_deny | kw_require => "`deny if ...` or `require ...`",
+        verdict | deny | require | kw_deny | kw_require => {
+            "a verdict (`deny if ...` or `require ...`)"
+        }
         message | kw_message => "`message`",
         kw_in => "`in`",
         kw_resources => "`resources`",
@@ -942,7 +1125,8 @@ fn describe(rule: Rule) -> &'static str {
         kw_else => "`else`",
         kw_as => "`as`",
         args => "an argument",
-        field_init => "a field `name: value`",
+        field_init | record_fields => "a field `name: value`",
+        comprehension => "`for`",
         EOI => "the end of the file",
         _ => "",
     }
@@ -956,8 +1140,27 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
+/// Leave out what merely continues the expression before the error (`.field`,
+/// `[index]`) when an operator is expected anyway: it reads as noise.
+fn tidy_expected(expected: Vec<String>) -> Vec<String> {
+    if !expected.iter().any(|e| e == "an operator") {
+        return expected;
+    }
+    expected
+        .into_iter()
+        .filter(|e| e != "a field name" && e != "`[`")
+        .collect()
+}
+
 /// A help line for the mistakes people coming from other languages make.
 fn hint(found: Option<&str>, expected: &[String]) -> Option<String> {
+    if (found.is_none() || found == Some("}"))
+        && expected.iter().any(|e| e.starts_with("a verdict"))
+    {
+        return Some(
+            "a rule ends with `deny if <condition>` or `require <condition>`, then an optional `message \"...\"`".into(),
+        );
+    }
     let h = match found? {
         "&&" => "write `and` instead of `&&`",
         "||" => "write `or` instead of `||`",
