@@ -7,14 +7,19 @@
 //! so this pass only collects; resolution happens afterwards.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use crate::model::Known;
 
 use crate::adapters::scan::Seg;
 
@@ -76,18 +81,61 @@ const NEEDED: &[&str] = &[
     "zone_id",
 ];
 
-/// Which `after` keys to keep.
+/// Which `after` keys to keep, and where to intern the strings that repeat.
 #[derive(Clone, Copy)]
 pub(crate) struct Keep<'p> {
     pub all: bool,
-    pub extra: Option<&'p BTreeSet<String>>,
+    pub extra: Option<&'p FxHashSet<String>>,
+    pub strings: &'p RefCell<Interner>,
+}
+
+/// One shared copy of each distinct string: types, names, provider names and action
+/// lists repeat across thousands of resources.
+#[derive(Default)]
+pub(crate) struct Interner {
+    strs: FxHashMap<Rc<str>, ()>,
+    actions: FxHashMap<Vec<String>, Rc<[String]>>,
+}
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Rc<str> {
+        if let Some((k, _)) = self.strs.get_key_value(s) {
+            return k.clone();
+        }
+        let k: Rc<str> = Rc::from(s);
+        self.strs.insert(k.clone(), ());
+        k
+    }
+
+    fn actions(&mut self, list: Vec<String>) -> Rc<[String]> {
+        if let Some(a) = self.actions.get(&list) {
+            return a.clone();
+        }
+        let a: Rc<[String]> = Rc::from(list.clone());
+        self.actions.insert(list, a.clone());
+        a
+    }
+}
+
+/// The static spelling of a needed key, so kept attributes need no key allocation.
+fn needed_static(key: &str) -> Option<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NEEDED.iter().copied().collect())
+        .get(key)
+        .copied()
+}
+
+fn needed(key: &str) -> bool {
+    needed_static(key).is_some()
 }
 
 impl Keep<'_> {
+    fn intern(&self, s: &str) -> Rc<str> {
+        self.strings.borrow_mut().get(s)
+    }
+
     fn keeps(&self, key: &str) -> bool {
-        self.all
-            || NEEDED.binary_search(&key).is_ok()
-            || self.extra.is_some_and(|e| e.contains(key))
+        self.all || needed(key) || self.extra.is_some_and(|e| e.contains(key))
     }
 
     /// True when the policies asked for `key` (what ends up in `attributes`).
@@ -97,21 +145,147 @@ impl Keep<'_> {
 }
 
 /// One managed-or-data object: a plan's resource change, or a state/planned-values resource.
+/// Kept compact: the whole input is still in memory while these are collected.
 #[derive(Debug, Default)]
 pub(crate) struct RawItem {
     pub address: String,
-    pub module_address: Option<String>,
-    pub mode: String,
-    pub rtype: String,
-    pub name: String,
-    pub provider_name: String,
+    pub rtype: Rc<str>,
+    pub name: Rc<str>,
+    pub provider_name: Rc<str>,
+    pub data: bool,
     pub deposed: bool,
-    pub actions: Vec<String>,
-    /// Kept `after` (or state `values`) keys.
-    pub after: Map<String, Value>,
+    pub actions: Option<Rc<[String]>>,
+    /// Kept `after` (or state `values`) keys, in document order. A short vector: a few
+    /// lookups per resource do not pay for a hash table per resource.
+    pub after: Vec<(Cow<'static, str>, Value)>,
+    /// Tag-like maps (`tags`, `tags_all`, `labels`, ...); values unknown until apply are
+    /// marked once `after_unknown` is read.
+    pub tag_maps: Vec<(&'static str, RawTags)>,
     /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys.
-    pub unknown: Vec<String>,
+    pub unknown: Pointers,
     pub origin: Origin,
+    /// Filled in by the checks: module instance path, configuration module and address
+    /// (without instance key), and the normalised provider source.
+    pub module: Rc<str>,
+    pub config_module: Rc<str>,
+    pub config_address: Rc<str>,
+    pub source: Rc<str>,
+}
+
+/// JSON pointers in one buffer (most resources have a few; a `String` each would cost
+/// more than the pointers).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Pointers {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Pointers {
+    pub fn push(&mut self, p: &str) {
+        self.text.push_str(p);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| self.text.get(a as usize..b as usize).unwrap_or(""))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn shrink(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+/// A tag map in one buffer: `text` holds every key and value back to back.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawTags {
+    text: String,
+    /// (key start, key end = value start, value end); value end `u32::MAX` is unknown.
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl RawTags {
+    fn push(&mut self, key: &str, value: Option<&str>) {
+        let k0 = self.text.len() as u32;
+        self.text.push_str(key);
+        let k1 = self.text.len() as u32;
+        let v1 = match value {
+            Some(v) => {
+                self.text.push_str(v);
+                self.text.len() as u32
+            }
+            None => u32::MAX,
+        };
+        self.entries.push((k0, k1, v1));
+    }
+
+    /// Entries in order; `None` values are unknown until apply.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.entries.iter().map(|&(k0, k1, v1)| {
+            let key = self.text.get(k0 as usize..k1 as usize).unwrap_or("");
+            let value =
+                (v1 != u32::MAX).then(|| self.text.get(k1 as usize..v1 as usize).unwrap_or(""));
+            (key, value)
+        })
+    }
+
+    fn mark_unknown(&mut self, key: &str) {
+        let found = self
+            .entries
+            .iter_mut()
+            .find(|(k0, k1, _)| self.text.get(*k0 as usize..*k1 as usize) == Some(key));
+        match found {
+            Some(e) => e.2 = u32::MAX,
+            None => self.push(key, None),
+        }
+    }
+
+    /// The model's map.
+    pub fn into_map(self) -> TagMap {
+        let mut out = TagMap::with_capacity(self.entries.len());
+        for (k, v) in self.iter() {
+            out.insert(
+                k.to_owned(),
+                match v {
+                    Some(v) => Known::Known(v.to_owned()),
+                    None => Known::Unknown,
+                },
+            );
+        }
+        out
+    }
+}
+
+pub(crate) type TagMap = IndexMap<String, Known<String>>;
+
+/// Attributes that hold tags or labels.
+pub(crate) const TAG_KEYS: &[&str] = &[
+    "defined_tags",
+    "effective_labels",
+    "freeform_tags",
+    "labels",
+    "tags",
+    "tags_all",
+];
+
+impl RawItem {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.after.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn tag_map(&self, key: &str) -> Option<&RawTags> {
+        self.tag_maps
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, m)| m)
+    }
 }
 
 /// Where an item sits in the document, for error paths.
@@ -120,11 +294,14 @@ pub(crate) enum Origin {
     #[default]
     None,
     Change(usize),
-    State {
-        root: &'static str,
-        modules: Vec<usize>,
-        index: usize,
-    },
+    State(Box<StateOrigin>),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct StateOrigin {
+    pub root: &'static str,
+    pub modules: Vec<usize>,
+    pub index: usize,
 }
 
 impl Origin {
@@ -137,11 +314,12 @@ impl Origin {
                 p.push(Seg::Key("resource_changes".into()));
                 p.push(Seg::Index(*i));
             }
-            Origin::State {
-                root,
-                modules,
-                index,
-            } => {
+            Origin::State(state) => {
+                let StateOrigin {
+                    root,
+                    modules,
+                    index,
+                } = &**state;
                 p.push(Seg::Key((*root).into()));
                 p.push(Seg::Key("root_module".into()));
                 for m in modules {
@@ -245,12 +423,12 @@ pub(crate) struct RawDoc<'de> {
     pub resources: Option<&'de RawValue>,
 }
 
-/// Reads a whole document.
+/// Reads a whole document (not yet known to be UTF-8: the parser checks what it reads).
 pub(crate) fn document<'de>(
-    text: &'de str,
+    bytes: &'de [u8],
     keep: Keep<'_>,
 ) -> Result<RawDoc<'de>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let doc = TopSeed { keep }.deserialize(&mut de)?;
     de.end()?;
     Ok(doc)
@@ -294,6 +472,52 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+impl<'de> Key<'de> {
+    /// Any scalar as text (`null` → `None`); objects and arrays as their JSON.
+    fn deserialize_any<D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Cow<'de, str>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a tag value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -447,11 +671,12 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
                 "address" => item.address = map.next_value()?,
-                "module_address" => item.module_address = map.next_value()?,
-                "mode" => item.mode = map.next_value()?,
-                "type" => item.rtype = map.next_value()?,
-                "name" => item.name = map.next_value()?,
-                "provider_name" => item.provider_name = map.next_value()?,
+                "mode" => item.data = map.next_value::<Key>()?.0 == "data",
+                "type" => item.rtype = self.keep.intern(&map.next_value::<Key>()?.0),
+                "name" => item.name = self.keep.intern(&map.next_value::<Key>()?.0),
+                "provider_name" => {
+                    item.provider_name = self.keep.intern(&map.next_value::<Key>()?.0)
+                }
                 "deposed" | "deposed_key" => {
                     map.next_value::<IgnoredAny>()?;
                     item.deposed = true;
@@ -465,7 +690,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                 k if k == self.values_key => {
                     map.next_value_seed(AfterSeed {
                         keep: self.keep,
-                        out: &mut item.after,
+                        item: &mut item,
                     })?;
                 }
                 _ => {
@@ -473,7 +698,56 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                 }
             }
         }
+        compact(&mut item, self.keep);
+        // The input stays in memory until every item is read: give back what is spare.
+        item.after.shrink_to_fit();
+        item.tag_maps.shrink_to_fit();
+        for (_, t) in &mut item.tag_maps {
+            t.text.shrink_to_fit();
+            t.entries.shrink_to_fit();
+        }
+        item.unknown.shrink();
         Ok(item)
+    }
+}
+
+/// Marks tag values unknown where `after_unknown` says so, and drops what a known merged
+/// map makes redundant: AWS `tags` beside `tags_all`, Google `labels` beside
+/// `effective_labels` (unless the policies asked for them). Done per item while parsing,
+/// because the whole document is still in memory then.
+fn compact(item: &mut RawItem, keep: Keep<'_>) {
+    if !item.unknown.is_empty() {
+        let RawItem {
+            tag_maps, unknown, ..
+        } = item;
+        for (key, map) in tag_maps.iter_mut() {
+            for p in unknown.iter() {
+                if let Some(k) = p
+                    .strip_prefix('/')
+                    .and_then(|p| p.strip_prefix(*key))
+                    .and_then(|p| p.strip_prefix('/'))
+                {
+                    if k.contains('~') {
+                        map.mark_unknown(&k.replace("~1", "/").replace("~0", "~"));
+                    } else {
+                        map.mark_unknown(k);
+                    }
+                }
+            }
+        }
+    }
+    for (merged, own, provider) in [
+        ("tags_all", "tags", "aws"),
+        ("effective_labels", "labels", "google"),
+    ] {
+        let known = item.tag_map(merged).is_some()
+            && !item
+                .unknown
+                .iter()
+                .any(|p| p.is_empty() || p.strip_prefix('/') == Some(merged));
+        if known && !keep.projects(own) && item.provider_name.contains(provider) {
+            item.tag_maps.retain(|(k, _)| *k != own);
+        }
     }
 }
 
@@ -497,10 +771,13 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
-                "actions" => self.item.actions = map.next_value()?,
+                "actions" => {
+                    let list: Vec<String> = map.next_value()?;
+                    self.item.actions = Some(self.keep.strings.borrow_mut().actions(list));
+                }
                 "after" => map.next_value_seed(AfterSeed {
                     keep: self.keep,
-                    out: &mut self.item.after,
+                    item: &mut *self.item,
                 })?,
                 "after_unknown" => map.next_value_seed(UnknownSeed {
                     keep: self.keep,
@@ -518,7 +795,7 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
 /// Keeps the wanted keys of an object (or nothing, for `null`).
 struct AfterSeed<'k, 'o> {
     keep: Keep<'k>,
-    out: &'o mut Map<String, Value>,
+    item: &'o mut RawItem,
 }
 
 impl<'de> DeserializeSeed<'de> for AfterSeed<'_, '_> {
@@ -538,9 +815,20 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
-            if self.keep.keeps(&key.0) {
+            if let Some(tag_key) = TAG_KEYS.iter().find(|t| **t == key.0) {
+                if self.keep.projects(tag_key) {
+                    // Holds the attribute's place; filled from the tag map when projected.
+                    self.item.after.push((Cow::Borrowed(*tag_key), Value::Null));
+                }
+                if let Some(tags) = map.next_value_seed(TagMapSeed)? {
+                    self.item.tag_maps.push((tag_key, tags));
+                }
+            } else if let Some(k) = needed_static(&key.0) {
                 let v: Value = map.next_value()?;
-                self.out.insert(key.0.into_owned(), v);
+                self.item.after.push((Cow::Borrowed(k), v));
+            } else if self.keep.projects(&key.0) {
+                let v: Value = map.next_value()?;
+                self.item.after.push((Cow::Owned(key.0.into_owned()), v));
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -549,10 +837,75 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     }
 }
 
+/// A tag map: string values kept, numbers and booleans written as text, `null` dropped;
+/// anything that is not an object is no tag map.
+struct TagMapSeed;
+
+impl<'de> DeserializeSeed<'de> for TagMapSeed {
+    type Value = Option<RawTags>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<RawTags>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagMapSeed {
+    type Value = Option<RawTags>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of tags")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<RawTags>, A::Error> {
+        let mut out = RawTags::default();
+        while let Some(key) = map.next_key::<Key>()? {
+            match map.next_value::<TagValue>()? {
+                TagValue::Text(t) => out.push(&key.0, Some(&t)),
+                TagValue::None => {}
+            }
+        }
+        Ok(Some(out))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<RawTags>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+}
+
+/// One tag value as text (borrowed when it can be).
+enum TagValue<'de> {
+    Text(Cow<'de, str>),
+    None,
+}
+
+impl<'de> Deserialize<'de> for TagValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Key::deserialize_any(d)? {
+            Some(k) => Ok(TagValue::Text(k)),
+            None => Ok(TagValue::None),
+        }
+    }
+}
+
 /// Collects pointers to `true` leaves of `after_unknown`, under kept keys only.
 struct UnknownSeed<'k, 'o> {
     keep: Keep<'k>,
-    out: &'o mut Vec<String>,
+    out: &'o mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for UnknownSeed<'_, '_> {
@@ -585,7 +938,7 @@ impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         if v {
-            self.out.push(String::new());
+            self.out.push("");
         }
         Ok(())
     }
@@ -612,7 +965,7 @@ fn push_pointer_step(path: &mut String, step: &str) {
 
 struct PointerSeed<'p, 'o> {
     path: &'p mut String,
-    out: &'o mut Vec<String>,
+    out: &'o mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for PointerSeed<'_, '_> {
@@ -629,7 +982,7 @@ impl<'de> Visitor<'de> for PointerSeed<'_, '_> {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         if v {
-            self.out.push(self.path.clone());
+            self.out.push(self.path);
         }
         Ok(())
     }
@@ -809,11 +1162,11 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
             } else {
                 let item = seq.next_element_seed(ItemSeed {
                     keep: self.keep,
-                    origin: Origin::State {
+                    origin: Origin::State(Box::new(StateOrigin {
                         root: self.root,
                         modules: self.chain.to_vec(),
                         index: i,
-                    },
+                    })),
                     values_key: "values",
                 })?;
                 match item {
@@ -843,14 +1196,21 @@ mod tests {
 
     #[test]
     fn unknown_pointers_escape_and_nest() {
+        let strings = RefCell::default();
         let keep = Keep {
             all: true,
             extra: None,
+            strings: &strings,
         };
         let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
             "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
-        let doc = document(text, keep).unwrap();
+        let doc = document(text.as_bytes(), keep).unwrap();
         let item = &doc.changes.unwrap()[0];
-        assert_eq!(item.unknown, ["/tags/c~0d", "/rule/0/x", "/id"]);
+        assert_eq!(
+            item.unknown.iter().collect::<Vec<_>>(),
+            ["/tags/c~0d", "/rule/0/x", "/id"]
+        );
+        let tags: Vec<_> = item.tag_map("tags").unwrap().iter().collect();
+        assert_eq!(tags, [("a/b", Some("x")), ("c~d", None)]);
     }
 }
