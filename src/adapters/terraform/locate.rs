@@ -854,7 +854,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         let family = n.family();
         match place {
             Place::Bound(_) => Placed {
-                location: Location::unknown("unreachable: bindings are resolved before"),
+                location: Location::unknown("the provider binding is resolved by `finish`"),
                 custody: Custody::unknown(),
             },
             Place::Utility(how) => Placed {

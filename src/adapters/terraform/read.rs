@@ -91,10 +91,26 @@ pub(crate) struct Keep<'p> {
 
 /// One shared copy of each distinct string: types, names, provider names and action
 /// lists repeat across thousands of resources.
-#[derive(Default)]
 pub(crate) struct Interner {
     strs: FxHashMap<Rc<str>, ()>,
-    actions: FxHashMap<Vec<String>, Rc<[String]>>,
+    /// Action lists by their names joined with `\n`.
+    actions: FxHashMap<String, Rc<[String]>>,
+    /// Resources of one type mostly have the same unknown attributes.
+    pointers: FxHashMap<Rc<Pointers>, ()>,
+    empty: Rc<str>,
+    scratch: String,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            strs: FxHashMap::default(),
+            actions: FxHashMap::default(),
+            pointers: FxHashMap::default(),
+            empty: Rc::from(""),
+            scratch: String::new(),
+        }
+    }
 }
 
 impl Interner {
@@ -107,13 +123,18 @@ impl Interner {
         k
     }
 
-    fn actions(&mut self, list: Vec<String>) -> Rc<[String]> {
-        if let Some(a) = self.actions.get(&list) {
-            return a.clone();
+    /// A shared empty string (an `Rc<str>` default would allocate one per field).
+    pub fn empty(&self) -> Rc<str> {
+        self.empty.clone()
+    }
+
+    fn pointers(&mut self, p: Pointers) -> Rc<Pointers> {
+        if let Some((k, _)) = self.pointers.get_key_value(&p) {
+            return k.clone();
         }
-        let a: Rc<[String]> = Rc::from(list.clone());
-        self.actions.insert(list, a.clone());
-        a
+        let k = Rc::new(p);
+        self.pointers.insert(k.clone(), ());
+        k
     }
 }
 
@@ -161,8 +182,9 @@ pub(crate) struct RawItem {
     /// Tag-like maps (`tags`, `tags_all`, `labels`, ...); values unknown until apply are
     /// marked once `after_unknown` is read.
     pub tag_maps: Vec<(&'static str, RawTags)>,
-    /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys.
-    pub unknown: Pointers,
+    /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys (shared
+    /// between resources with the same ones).
+    pub unknown: Rc<Pointers>,
     pub origin: Origin,
     /// Filled in by the checks: module instance path, configuration module and address
     /// (without instance key), and the normalised provider source.
@@ -174,7 +196,7 @@ pub(crate) struct RawItem {
 
 /// JSON pointers in one buffer (most resources have a few; a `String` each would cost
 /// more than the pointers).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Pointers {
     text: String,
     ends: Vec<u32>,
@@ -664,10 +686,25 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
         f.write_str("a resource object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
+        let empty = self.keep.strings.borrow().empty();
         let mut item = RawItem {
+            address: String::new(),
+            rtype: empty.clone(),
+            name: empty.clone(),
+            provider_name: empty.clone(),
+            data: false,
+            deposed: false,
+            actions: None,
+            after: Vec::new(),
+            tag_maps: Vec::new(),
+            unknown: Rc::default(),
             origin: self.origin,
-            ..RawItem::default()
+            module: empty.clone(),
+            config_module: empty.clone(),
+            config_address: empty.clone(),
+            source: empty,
         };
+        let mut unknown = Pointers::default();
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
                 "address" => item.address = map.next_value()?,
@@ -685,6 +722,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                     map.next_value_seed(ChangeSeed {
                         keep: self.keep,
                         item: &mut item,
+                        unknown: &mut unknown,
                     })?;
                 }
                 k if k == self.values_key => {
@@ -698,6 +736,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                 }
             }
         }
+        unknown.shrink();
+        item.unknown = self.keep.strings.borrow_mut().pointers(unknown);
         compact(&mut item, self.keep);
         // The input stays in memory until every item is read: give back what is spare.
         item.after.shrink_to_fit();
@@ -706,7 +746,6 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             t.text.shrink_to_fit();
             t.entries.shrink_to_fit();
         }
-        item.unknown.shrink();
         Ok(item)
     }
 }
@@ -754,6 +793,7 @@ fn compact(item: &mut RawItem, keep: Keep<'_>) {
 struct ChangeSeed<'k, 'i> {
     keep: Keep<'k>,
     item: &'i mut RawItem,
+    unknown: &'i mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for ChangeSeed<'_, '_> {
@@ -771,17 +811,14 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
-                "actions" => {
-                    let list: Vec<String> = map.next_value()?;
-                    self.item.actions = Some(self.keep.strings.borrow_mut().actions(list));
-                }
+                "actions" => self.item.actions = Some(map.next_value_seed(ActionsSeed(self.keep))?),
                 "after" => map.next_value_seed(AfterSeed {
                     keep: self.keep,
                     item: &mut *self.item,
                 })?,
                 "after_unknown" => map.next_value_seed(UnknownSeed {
                     keep: self.keep,
-                    out: &mut self.item.unknown,
+                    out: &mut *self.unknown,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -789,6 +826,48 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+/// An action list, shared with every other resource that has the same one.
+struct ActionsSeed<'k>(Keep<'k>);
+
+impl<'de> DeserializeSeed<'de> for ActionsSeed<'_> {
+    type Value = Rc<[String]>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rc<[String]>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ActionsSeed<'_> {
+    type Value = Rc<[String]>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of actions")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Rc<[String]>, A::Error> {
+        let mut strings = self.0.strings.borrow_mut();
+        let mut joined = std::mem::take(&mut strings.scratch);
+        joined.clear();
+        while let Some(action) = seq.next_element::<Key>()? {
+            if !joined.is_empty() {
+                joined.push('\n');
+            }
+            joined.push_str(&action.0);
+        }
+        let list = match strings.actions.get(joined.as_str()) {
+            Some(list) => list.clone(),
+            None => {
+                let list: Rc<[String]> = if joined.is_empty() {
+                    Rc::from(Vec::new())
+                } else {
+                    joined.split('\n').map(str::to_owned).collect()
+                };
+                strings.actions.insert(joined.clone(), list.clone());
+                list
+            }
+        };
+        strings.scratch = joined;
+        Ok(list)
     }
 }
 
