@@ -713,81 +713,77 @@ fn slots<'v>(n: &'v Node<'_>, path: &[&str]) -> Vec<Slot<'v>> {
     if empty && !n.is_unknown_under(first) {
         return out;
     }
-    walk(
-        n,
-        start,
-        rest,
-        first.to_string(),
-        format!("/{first}"),
-        vec![first.to_string()],
-        &mut out,
-    );
+    let mut at = Walk {
+        via: first.to_string(),
+        pointer: format!("/{first}"),
+        steps: vec![first.to_string()],
+    };
+    walk(n, start, rest, &mut at, &mut out);
     out
+}
+
+/// Where a walk is: the attribute path in three spellings, grown and shrunk in place.
+struct Walk {
+    via: String,
+    pointer: String,
+    steps: Vec<String>,
+}
+
+impl Walk {
+    fn slot<'v>(&self, value: Option<&'v Value>) -> Slot<'v> {
+        Slot {
+            via: self.via.clone(),
+            steps: self.steps.clone(),
+            value,
+        }
+    }
 }
 
 fn walk<'v>(
     n: &Node<'_>,
     value: Option<&'v Value>,
     rest: &[&str],
-    via: String,
-    pointer: String,
-    steps: Vec<String>,
+    at: &mut Walk,
     out: &mut Vec<Slot<'v>>,
 ) {
     let Some(value) = value else {
-        if n.is_unknown_at(&pointer) {
-            out.push(Slot {
-                via,
-                steps,
-                value: None,
-            });
+        if n.is_unknown_at(&at.pointer) {
+            out.push(at.slot(None));
         }
         return;
     };
     let Some((step, rest)) = rest.split_first() else {
-        out.push(Slot {
-            via,
-            steps,
-            value: Some(value),
-        });
+        out.push(at.slot(Some(value)));
         return;
     };
+    let (via_len, pointer_len) = (at.via.len(), at.pointer.len());
     if *step == "*" {
         let Some(items) = value.as_array() else {
             return;
         };
         for (k, item) in items.iter().enumerate() {
-            let mut s = steps.clone();
-            s.push(k.to_string());
-            walk(
-                n,
-                Some(item).filter(|v| !v.is_null()),
-                rest,
-                format!("{via}[{k}]"),
-                format!("{pointer}/{k}"),
-                s,
-                out,
-            );
+            use std::fmt::Write;
+            let _ = write!(at.via, "[{k}]");
+            let _ = write!(at.pointer, "/{k}");
+            at.steps.push(k.to_string());
+            walk(n, Some(item).filter(|v| !v.is_null()), rest, at, out);
+            at.steps.pop();
+            at.via.truncate(via_len);
+            at.pointer.truncate(pointer_len);
         }
-        if items.is_empty() && n.is_unknown_at(&pointer) {
-            out.push(Slot {
-                via,
-                steps,
-                value: None,
-            });
+        if items.is_empty() && n.is_unknown_at(&at.pointer) {
+            out.push(at.slot(None));
         }
     } else {
-        let mut s = steps;
-        s.push((*step).to_owned());
+        at.via.push('.');
+        at.via.push_str(step);
+        at.pointer.push('/');
+        at.pointer.push_str(step);
+        at.steps.push((*step).to_owned());
         let next = value.get(*step).filter(|v| !v.is_null());
-        walk(
-            n,
-            next,
-            rest,
-            format!("{via}.{step}"),
-            format!("{pointer}/{step}"),
-            s,
-            out,
-        );
+        walk(n, next, rest, at, out);
+        at.steps.pop();
+        at.via.truncate(via_len);
+        at.pointer.truncate(pointer_len);
     }
 }

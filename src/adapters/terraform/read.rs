@@ -99,6 +99,9 @@ pub(crate) struct Interner {
     pointers: FxHashMap<Rc<Pointers>, ()>,
     empty: Rc<str>,
     scratch: String,
+    /// Buffers reused from one resource to the next, so only the final, exact-size
+    /// copies are allocated per resource.
+    unknown: Pointers,
 }
 
 impl Default for Interner {
@@ -109,6 +112,7 @@ impl Default for Interner {
             pointers: FxHashMap::default(),
             empty: Rc::from(""),
             scratch: String::new(),
+            unknown: Pointers::default(),
         }
     }
 }
@@ -128,12 +132,21 @@ impl Interner {
         self.empty.clone()
     }
 
-    fn pointers(&mut self, p: Pointers) -> Rc<Pointers> {
-        if let Some((k, _)) = self.pointers.get_key_value(&p) {
-            return k.clone();
-        }
-        let k = Rc::new(p);
-        self.pointers.insert(k.clone(), ());
+    /// The shared copy of `p`; `p` is left empty for reuse.
+    fn pointers(&mut self, p: &mut Pointers) -> Rc<Pointers> {
+        let k = match self.pointers.get_key_value(&*p) {
+            Some((k, _)) => k.clone(),
+            None => {
+                let k = Rc::new(Pointers {
+                    text: p.text.clone(),
+                    ends: p.ends.clone(),
+                });
+                self.pointers.insert(k.clone(), ());
+                k
+            }
+        };
+        p.text.clear();
+        p.ends.clear();
         k
     }
 }
@@ -217,11 +230,6 @@ impl Pointers {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
-    }
-
-    fn shrink(&mut self) {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
     }
 }
 
@@ -704,7 +712,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             config_address: empty.clone(),
             source: empty,
         };
-        let mut unknown = Pointers::default();
+        let mut unknown = std::mem::take(&mut self.keep.strings.borrow_mut().unknown);
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
                 "address" => item.address = map.next_value()?,
@@ -736,15 +744,18 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                 }
             }
         }
-        unknown.shrink();
-        item.unknown = self.keep.strings.borrow_mut().pointers(unknown);
+        {
+            let mut strings = self.keep.strings.borrow_mut();
+            item.unknown = strings.pointers(&mut unknown);
+            strings.unknown = unknown;
+        }
         compact(&mut item, self.keep);
         // The input stays in memory until every item is read: give back what is spare.
-        item.after.shrink_to_fit();
-        item.tag_maps.shrink_to_fit();
-        for (_, t) in &mut item.tag_maps {
-            t.text.shrink_to_fit();
-            t.entries.shrink_to_fit();
+        if item.after.capacity() > item.after.len() + 1 {
+            item.after.shrink_to_fit();
+        }
+        if item.tag_maps.capacity() > item.tag_maps.len() {
+            item.tag_maps.shrink_to_fit();
         }
         Ok(item)
     }
@@ -933,14 +944,18 @@ impl<'de> Visitor<'de> for TagMapSeed {
         f.write_str("a map of tags")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<RawTags>, A::Error> {
-        let mut out = RawTags::default();
-        while let Some(key) = map.next_key::<Key>()? {
-            match map.next_value::<TagValue>()? {
-                TagValue::Text(t) => out.push(&key.0, Some(&t)),
-                TagValue::None => {}
+        TAGS_SCRATCH.with_borrow_mut(|out| {
+            out.text.clear();
+            out.entries.clear();
+            while let Some(key) = map.next_key::<Key>()? {
+                match map.next_value::<TagValue>()? {
+                    TagValue::Text(t) => out.push(&key.0, Some(&t)),
+                    TagValue::None => {}
+                }
             }
-        }
-        Ok(Some(out))
+            // `clone` allocates exactly the length: no growth slack is kept per resource.
+            Ok(Some(out.clone()))
+        })
     }
     fn visit_unit<E: de::Error>(self) -> Result<Option<RawTags>, E> {
         Ok(None)
@@ -964,6 +979,11 @@ impl<'de> Visitor<'de> for TagMapSeed {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<RawTags>, E> {
         Ok(None)
     }
+}
+
+thread_local! {
+    /// The buffer tag maps are read into before their exact-size copy is kept.
+    static TAGS_SCRATCH: RefCell<RawTags> = RefCell::default();
 }
 
 /// One tag value as text (borrowed when it can be).
