@@ -80,3 +80,29 @@ fn merge_keeps_inputs_resources_and_warnings_in_order() {
     assert!(!m.warnings.is_empty());
     assert!(fixture(DOC).exists());
 }
+
+#[test]
+fn all_attributes_keep_their_order_and_values() {
+    let catalog = Catalog::builtin();
+    let inv = load_with(
+        "plans/aws-aliases-variables.json",
+        &LoadOptions::new(&catalog),
+    );
+    let raw = find(&inv, "aws_s3_bucket.raw");
+    assert_eq!(
+        raw.attributes,
+        serde_json::json!({"bucket": "raw-data", "tags": {"env": "prod", "Owner": "data-team", "build": null}})
+    );
+    assert_eq!(
+        raw.attributes
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["bucket", "tags"]
+    );
+    assert!(raw.unknown_attributes.contains(&"/tags/build".to_owned()));
+    let kept = find(&inv, "aws_kms_key.kept");
+    let keys: Vec<&String> = kept.attributes.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["arn", "id", "description", "tags", "tags_all"]);
+}

@@ -18,8 +18,16 @@ pub struct Address<'a> {
 
 impl Address<'_> {
     /// The configuration module path (`module.m.module.n`), which has no instance keys.
+    #[cfg(test)]
     pub fn config_module(&self) -> String {
         let mut out = String::new();
+        self.write_config_module(&mut out);
+        out
+    }
+
+    /// Writes [`Address::config_module`] into `out` (cleared first).
+    pub fn write_config_module(&self, out: &mut String) {
+        out.clear();
         for n in &self.module_names {
             if !out.is_empty() {
                 out.push('.');
@@ -27,13 +35,25 @@ impl Address<'_> {
             out.push_str("module.");
             out.push_str(n);
         }
-        out
     }
 
     /// The resource's address inside its module, without instance key (`aws_s3_bucket.b`).
+    #[cfg(test)]
     pub fn config_address(&self) -> String {
-        let prefix = if self.data { "data." } else { "" };
-        format!("{prefix}{}.{}", self.rtype, self.name)
+        let mut out = String::new();
+        self.write_config_address(&mut out);
+        out
+    }
+
+    /// Writes [`Address::config_address`] into `out` (cleared first).
+    pub fn write_config_address(&self, out: &mut String) {
+        out.clear();
+        if self.data {
+            out.push_str("data.");
+        }
+        out.push_str(self.rtype);
+        out.push('.');
+        out.push_str(self.name);
     }
 }
 
@@ -154,6 +174,44 @@ fn first_char(s: &str) -> char {
     s.chars().next().unwrap_or(' ')
 }
 
+/// Length of a leading `[...]` instance key (key strings may contain `]`).
+pub fn key_len(s: &str) -> usize {
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' if in_str && !escaped => {
+                escaped = true;
+                continue;
+            }
+            '"' if !escaped => in_str = !in_str,
+            ']' if !in_str => return i + 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    s.len()
+}
+
+/// The first `depth` steps of a module instance path: `module.a[0].module.b`, 1 →
+/// `module.a[0]`.
+pub fn module_prefix(module: &str, depth: usize) -> &str {
+    let mut end = 0;
+    for step in 0..depth {
+        // Steps after the first begin after the `.` that ends the previous one.
+        let start = if step == 0 { 0 } else { end + 1 };
+        let Some(rest) = module.get(start..).and_then(|r| r.strip_prefix("module.")) else {
+            return module;
+        };
+        let name = rest.find(['[', '.']).unwrap_or(rest.len());
+        end = start + "module.".len() + name;
+        if module[end..].starts_with('[') {
+            end += key_len(&module[end..]);
+        }
+    }
+    &module[..end]
+}
+
 /// Normalises a provider source to `namespace/type` in lower case, without host.
 ///
 /// Terraform 0.12 writes the bare type (`aws`), which meant `hashicorp/aws`; 0.13 wrote
@@ -272,6 +330,17 @@ mod tests {
         ] {
             assert_eq!(parse(bad).unwrap_err(), why, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn module_prefixes() {
+        let m = r#"module.a["x.y]"].module.b[0].module.c"#;
+        assert_eq!(module_prefix(m, 0), "");
+        assert_eq!(module_prefix(m, 1), r#"module.a["x.y]"]"#);
+        assert_eq!(module_prefix(m, 2), r#"module.a["x.y]"].module.b[0]"#);
+        assert_eq!(module_prefix(m, 3), m);
+        assert_eq!(module_prefix(m, 9), m);
+        assert_eq!(module_prefix("", 1), "");
     }
 
     #[test]

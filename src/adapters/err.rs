@@ -325,7 +325,10 @@ pub(crate) struct Input<'a> {
 impl Input<'_> {
     /// The excerpt and the (capped) label span for a byte range of the input.
     pub fn at(&self, range: Range<usize>) -> (Arc<Excerpt>, SourceSpan) {
-        let start = range.start.min(self.text.len());
+        let mut start = range.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
         let mut end = range
             .end
             .clamp(start, self.text.len())

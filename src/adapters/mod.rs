@@ -35,10 +35,12 @@ mod terraform;
 
 pub use err::{AdapterError, Excerpt};
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use indexmap::IndexMap;
+use rustc_hash::FxHashSet;
 use serde_json::Value;
 
 use crate::catalog::Catalog;
@@ -46,7 +48,7 @@ use crate::model::{INVENTORY_VERSION, Inventory};
 
 use err::Input;
 use scan::Seg;
-use terraform::read::{self, Keep, RawDoc};
+use terraform::read::{self, Interner, Keep, RawDoc};
 
 /// How to read inputs.
 pub struct LoadOptions<'a> {
@@ -74,17 +76,20 @@ impl LoadOptions<'_> {
         }
     }
 
-    fn keep(&self) -> Keep<'_> {
+    /// The projection as a hash set (looked up once per attribute of every resource).
+    fn keys(&self) -> Option<FxHashSet<String>> {
         match &self.projection {
-            Projection::All => Keep {
-                all: true,
-                extra: None,
-            },
-            Projection::Keys(keys) => Keep {
-                all: false,
-                extra: Some(keys),
-            },
+            Projection::All => None,
+            Projection::Keys(keys) => Some(keys.iter().cloned().collect()),
         }
+    }
+}
+
+fn keep<'k>(keys: &'k Option<FxHashSet<String>>, strings: &'k RefCell<Interner>) -> Keep<'k> {
+    Keep {
+        all: keys.is_none(),
+        extra: keys.as_ref(),
+        strings,
     }
 }
 
@@ -153,7 +158,15 @@ enum Prepared {
 fn finish(name: &str, prepared: Prepared, opts: &LoadOptions) -> Inventory {
     match prepared {
         Prepared::Terraform(doc) => {
-            terraform::normalise(name, *doc, opts.catalog, &opts.default_regions, opts.keep())
+            let keys = opts.keys();
+            let strings = RefCell::default();
+            terraform::normalise(
+                name,
+                *doc,
+                opts.catalog,
+                &opts.default_regions,
+                keep(&keys, &strings),
+            )
         }
         Prepared::Inventory(inv) => inv,
     }
@@ -179,10 +192,47 @@ fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, Ada
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
+    let keys = opts.keys();
+    let strings = RefCell::default();
+    let keep = keep(&keys, &strings);
+    // The parse and the whole-input checks (UTF-8, nesting) read the same bytes; on a
+    // large input they run side by side, so the checks add no wall time.
+    let (doc, checked) = if bytes.len() >= PARALLEL_CHECK_BYTES {
+        std::thread::scope(|s| {
+            let checks = std::thread::Builder::new()
+                .name("juris-input-checks".into())
+                .spawn_scoped(s, || whole_input_checks(bytes, opts.max_depth));
+            let doc = read::document(bytes, keep);
+            let checked = match checks {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| whole_input_checks(bytes, opts.max_depth)),
+                // No threads here (e.g. WebAssembly): check in turn.
+                Err(_) => whole_input_checks(bytes, opts.max_depth),
+            };
+            (doc, checked)
+        })
+    } else {
+        let checked = whole_input_checks(bytes, opts.max_depth);
+        match checked {
+            Ok((_, None)) => (read::document(bytes, keep), checked),
+            _ => (Ok(RawDoc::default()), checked),
+        }
+    };
+    let text = match checked {
+        Ok((text, None)) => text,
+        Ok((text, Some(at))) => {
+            let input = Input { name, text };
+            let path = scan::fmt_path_short(&scan::path_at(bytes, at));
+            let (src, span) = input.at(at..at + 1);
+            return Err(AdapterError::TooDeep {
+                limit: opts.max_depth,
+                path,
+                src,
+                span,
+            });
+        }
+        Err(at) => {
             let lossy = String::from_utf8_lossy(&bytes[..(at + 64).min(bytes.len())]).into_owned();
             let input = Input { name, text: &lossy };
             let (src, span) = input.at(at..at + 1);
@@ -194,22 +244,21 @@ fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, Ada
         }
     };
     let input = Input { name, text };
-    if let Some(at) = scan::too_deep(bytes, opts.max_depth) {
-        let path = scan::fmt_path_short(&scan::path_at(bytes, at));
-        let (src, span) = input.at(at..at + 1);
-        return Err(AdapterError::TooDeep {
-            limit: opts.max_depth,
-            path,
-            src,
-            span,
-        });
-    }
-    let keep = opts.keep();
-    let doc = match read::document(text, keep) {
+    let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return Err(json_error(input, &e)),
     };
     detect(input, doc, opts, keep)
+}
+
+/// Inputs from this size up are checked on a second thread while they are parsed.
+const PARALLEL_CHECK_BYTES: usize = 4 << 20;
+
+/// The text if it is UTF-8 (else the offset of the first bad byte), and the offset of
+/// the first bracket nested deeper than `max_depth`, if any.
+fn whole_input_checks(bytes: &[u8], max_depth: usize) -> Result<(&str, Option<usize>), usize> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())?;
+    Ok((text, scan::too_deep(bytes, max_depth)))
 }
 
 /// A parse error at the very start means the input is not JSON at all.
@@ -272,6 +321,7 @@ fn detect(
             };
             let checked = terraform::check(
                 input,
+                keep,
                 kind,
                 doc.terraform_version,
                 doc.variables,

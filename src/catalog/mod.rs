@@ -12,7 +12,7 @@ pub use err::CatalogError;
 pub use iso::is_country;
 
 use indexmap::IndexMap;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -66,8 +66,8 @@ pub struct Catalog {
     by_source: FxHashMap<String, usize>,
     utilities: Vec<UtilityEntry>,
     utility_by_source: FxHashMap<String, usize>,
-    operators: IndexMap<String, OperatorEntry>,
-    families: IndexMap<String, Family>,
+    operators: IndexMap<String, OperatorEntry, FxBuildHasher>,
+    families: IndexMap<String, Family, FxBuildHasher>,
     origins: Vec<String>,
 }
 
@@ -123,7 +123,7 @@ pub struct Family {
     pub name: String,
     pub refs: Vec<String>,
     /// Keyed by [`normalise_code`] of the region code.
-    regions: IndexMap<String, RegionEntry>,
+    regions: IndexMap<String, RegionEntry, FxBuildHasher>,
 }
 
 /// One region, multi-region or dual-region.
@@ -256,10 +256,16 @@ impl Catalog {
 
     /// A region of `family` by code, compared without case or spaces.
     pub fn region(&self, family: &str, code: &str) -> Option<&RegionEntry> {
-        self.families
-            .get(family)?
-            .regions
-            .get(&normalise_code(code))
+        let regions = &self.families.get(family)?.regions;
+        // Most codes are already in normal form; only the rest pay for a copy.
+        if code
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace())
+        {
+            regions.get(code)
+        } else {
+            regions.get(&normalise_code(code))
+        }
     }
 
     pub fn family(&self, name: &str) -> Option<&Family> {

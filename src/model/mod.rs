@@ -95,9 +95,12 @@ pub struct Provider {
     /// Provider family used to key catalogs (`aws`, `azure`, `google`, ...), if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    /// The company that operates the cloud behind the provider.
+    /// The company that operates the cloud behind the provider; unknown for a provider
+    /// the catalog does not describe, `"none"` for a utility provider (`hashicorp/random`,
+    /// `null`, `time`, ...) that holds no data at a cloud.
     pub company: Known<String>,
-    /// ISO 3166-1 alpha-2 code of the jurisdiction that company is controlled from.
+    /// ISO 3166-1 alpha-2 code of the jurisdiction that company is controlled from
+    /// (`"none"` for a utility provider, which never equals a country code).
     pub jurisdiction: Known<String>,
 }
 
@@ -105,15 +108,22 @@ pub struct Provider {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     /// Region code as the provider names it, normalised (`eu-central-1`, `westeurope`,
-    /// `US`, `NAM4`). `null` for global resources that have no region.
+    /// `US`, `NAM4`). `null` for global resources that have no region (IAM, DNS, Google
+    /// networks) and for utility providers.
     pub region: Known<Option<String>>,
-    /// ISO 3166-1 alpha-2 codes of every country the data may sit in, sorted.
+    /// ISO 3166-1 alpha-2 codes of every country the data may sit in, sorted. `[]` when
+    /// the region is `null`: a global resource holds no data in any one country, so a
+    /// rule "every country is in the EU" holds for it and its custody alone decides.
+    /// Known even with an unknown region when every region of the family has the same
+    /// countries.
     pub countries: Known<Vec<String>>,
     /// The region's operator, where it differs from the provider's company
     /// (AWS China, Azure China).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<Company>,
-    /// How the region was found, in words, for explanations and `juris inventory`.
+    /// How the region was found, in words, for explanations and `juris inventory`, e.g.
+    /// "provider `aws.eu` configured in the root module; region from `var.region` =
+    /// `eu-central-1`".
     pub derivation: String,
 }
 
@@ -125,7 +135,10 @@ pub struct Company {
     pub jurisdiction: String,
 }
 
-/// Custody of a resource's data.
+/// Custody of a resource's data: the region's operator if it has one, else the
+/// provider's company. With the region unknown it is still known when every region of
+/// the provider's family has the same holder (Tencent Cloud), and unknown when they
+/// differ (AWS, whose China regions are run by Sinnet and NWCD).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Custody {
     pub company: Known<String>,
@@ -137,8 +150,10 @@ pub struct Custody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Flow {
     /// What copies the data: `s3-replication`, `dynamodb-replica`, `rds-read-replica`,
-    /// `backup-copy`, `gcs-dual-region`, `cloudsql-replica`, `azure-geo-redundancy`,
-    /// `oss-replication`, ...
+    /// `backup-copy`, `secret-replica`, `gcs-dual-region`, `cloudsql-replica`,
+    /// `cloudsql-backup`, `azure-geo-redundancy`, `cosmosdb-geo-replica`,
+    /// `oss-replication`, `rds-cross-region-backup`, `cos-replication`,
+    /// `obs-replication` (docs/inventory.md describes each).
     pub kind: String,
     /// The destination: a resource address when it is in the input, otherwise what the
     /// attribute names (an ARN, a bucket name, a region).
@@ -146,7 +161,10 @@ pub struct Flow {
     /// True when `target` is the address of a resource in the inventory.
     #[serde(default)]
     pub in_inventory: bool,
-    /// The attribute on the source (or on a companion resource) that declares the copy.
+    /// The attribute that declares the copy, with the address of the resource it is on
+    /// (the source, a companion such as a replication configuration, or for a flow of
+    /// depth 2 and more the intermediate hop), e.g.
+    /// `aws_s3_bucket_replication_configuration.r.rule[0].destination[0].bucket`.
     pub via: String,
     /// Number of hops from the source (1 = direct).
     #[serde(default = "one")]

@@ -78,7 +78,8 @@ pub(crate) struct Binding<'a> {
 
 pub(crate) struct Config<'a> {
     providers: Option<&'a IndexMap<String, RawProviderConfig>>,
-    resources: FxHashMap<(String, &'a str), &'a RawConfigResource>,
+    /// Configuration module path → resource address → block.
+    resources: FxHashMap<String, FxHashMap<&'a str, &'a RawConfigResource>>,
     calls: FxHashMap<String, &'a RawModuleCall>,
     modules: FxHashMap<String, &'a RawModule>,
     variables: &'a IndexMap<String, Value>,
@@ -100,8 +101,9 @@ impl<'a> Config<'a> {
     }
 
     fn index(&mut self, m: &'a RawModule, path: String) {
+        let here = self.resources.entry(path.clone()).or_default();
         for r in &m.resources {
-            self.resources.insert((path.clone(), r.address.as_str()), r);
+            here.insert(r.address.as_str(), r);
         }
         for (name, call) in &m.module_calls {
             let child = join_module(&path, name);
@@ -117,7 +119,7 @@ impl<'a> Config<'a> {
 
     /// The configuration block of resource `address` (`aws_s3_bucket.b`) in `module`.
     pub fn resource(&self, module: &str, address: &str) -> Option<&'a RawConfigResource> {
-        self.resources.get(&(module.to_owned(), address)).copied()
+        self.resources.get(module)?.get(address).copied()
     }
 
     /// Which provider configuration(s) a resource in `module` with `provider_config_key`

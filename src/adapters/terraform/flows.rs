@@ -6,6 +6,8 @@
 //! region, `oss-<region>`, `qcs::cos:<region>::`), else unknown. Each resource's walk
 //! marks what it has visited, so cycles end and the work stays linear in the edges.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::model::{Flow, Known};
@@ -18,7 +20,7 @@ use crate::adapters::places;
 /// Where one edge goes.
 enum Dest {
     Node(usize),
-    Place { target: String, placed: Placed },
+    Place { target: String, placed: Rc<Placed> },
 }
 
 struct Edge {
@@ -111,7 +113,7 @@ pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
 /// The edges node `i` declares, pushed onto the node that owns the data.
 fn declare(r: &mut Resolver<'_, '_>, i: usize, edges: &mut [Vec<Edge>]) {
     let n = &r.nodes[i];
-    let rtype = n.item.rtype.as_str();
+    let rtype = &*n.item.rtype;
     let own = |r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], kind, path: &[&str], reads| {
         for slot in slots(&r.nodes[i], path) {
             let to = dest(r, i, &slot, reads);
@@ -487,7 +489,7 @@ fn oss_replication(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) 
 /// `aws_backup_selection` applies a plan to resources: they get the plan's copies.
 fn backup_selections(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>]) {
     for i in 0..r.nodes.len() {
-        if r.nodes[i].item.rtype != "aws_backup_selection" {
+        if &*r.nodes[i].item.rtype != "aws_backup_selection" {
             continue;
         }
         let Some(plan) = slots(&r.nodes[i], &["plan_id"]).first().and_then(|s| {
@@ -505,7 +507,7 @@ fn backup_selections(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>]) {
                 Dest::Place { .. } => None,
             })
             .collect();
-        let places: Vec<(String, String, Placed)> = edges[plan]
+        let places: Vec<(String, String, Rc<Placed>)> = edges[plan]
             .iter()
             .filter_map(|e| match &e.to {
                 Dest::Place { target, placed } => {
@@ -545,11 +547,9 @@ fn selected(r: &mut Resolver<'_, '_>, i: usize) -> Vec<usize> {
             out.extend(r.index.referenced(r.nodes, i, &module, &address));
         }
     }
-    if let Some(Value::Array(arns)) = n.item.after.get("resources") {
+    if let Some(Value::Array(arns)) = n.item.get("resources") {
         for arn in arns.iter().filter_map(Value::as_str) {
-            if let Some(v) = r.index.by_arn.get(arn) {
-                out.extend(v.iter().copied());
-            }
+            out.extend_from_slice(r.index.by_arn(arn));
         }
     }
     out.sort_unstable();
@@ -600,13 +600,14 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
     };
     // 2. An index finds a planned resource; 3. else the value says where.
     let find = |r: &Resolver<'_, '_>, rtype: &str, name: &str| -> Option<usize> {
-        match r
+        let mut of_type = r
             .index
-            .by_name
-            .get(&(rtype.to_owned(), name.to_owned()))?
-            .as_slice()
-        {
-            [one] if *one != from => Some(*one),
+            .by_name(name)
+            .iter()
+            .copied()
+            .filter(|&j| j != from && &*r.nodes[j].item.rtype == rtype);
+        match (of_type.next(), of_type.next()) {
+            (Some(one), None) => Some(one),
             _ => None,
         }
     };
@@ -624,8 +625,8 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 },
             }
         }
-        Reads::Arn => match r.index.by_arn.get(text).map(Vec::as_slice) {
-            Some([one]) if *one != from => Dest::Node(*one),
+        Reads::Arn => match r.index.by_arn(text) {
+            [one] if *one != from => Dest::Node(*one),
             _ => match places::arn(text) {
                 Some(arn) if !arn.region.is_empty() => Dest::Place {
                     placed: r.region_placed(
@@ -647,11 +648,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
         Reads::Name(rtype) => {
             // Cloud SQL names may be written `project:instance`.
             let name = text.rsplit(':').next().unwrap_or(text);
-            match find(r, rtype, name).or_else(|| {
-                match r.index.by_id.get(text).map(Vec::as_slice) {
-                    Some([one]) if *one != from => Some(*one),
-                    _ => None,
-                }
+            match find(r, rtype, name).or_else(|| match r.index.by_id(text) {
+                [one] if *one != from => Some(*one),
+                _ => None,
             }) {
                 Some(j) => Dest::Node(j),
                 None => match places::arn(text) {
@@ -708,82 +707,83 @@ fn slots<'v>(n: &'v Node<'_>, path: &[&str]) -> Vec<Slot<'v>> {
     let Some((first, rest)) = path.split_first() else {
         return out;
     };
-    let start = n.item.after.get(*first).filter(|v| !v.is_null());
-    walk(
-        n,
-        start,
-        rest,
-        first.to_string(),
-        format!("/{first}"),
-        vec![first.to_string()],
-        &mut out,
-    );
+    let start = n.item.get(first).filter(|v| !v.is_null());
+    // Most resources have no such attribute, or an empty list: nothing to walk.
+    let empty = start.is_none_or(|v| v.as_array().is_some_and(Vec::is_empty));
+    if empty && !n.is_unknown_under(first) {
+        return out;
+    }
+    let mut at = Walk {
+        via: first.to_string(),
+        pointer: format!("/{first}"),
+        steps: vec![first.to_string()],
+    };
+    walk(n, start, rest, &mut at, &mut out);
     out
+}
+
+/// Where a walk is: the attribute path in three spellings, grown and shrunk in place.
+struct Walk {
+    via: String,
+    pointer: String,
+    steps: Vec<String>,
+}
+
+impl Walk {
+    fn slot<'v>(&self, value: Option<&'v Value>) -> Slot<'v> {
+        Slot {
+            via: self.via.clone(),
+            steps: self.steps.clone(),
+            value,
+        }
+    }
 }
 
 fn walk<'v>(
     n: &Node<'_>,
     value: Option<&'v Value>,
     rest: &[&str],
-    via: String,
-    pointer: String,
-    steps: Vec<String>,
+    at: &mut Walk,
     out: &mut Vec<Slot<'v>>,
 ) {
     let Some(value) = value else {
-        if n.is_unknown_at(&pointer) {
-            out.push(Slot {
-                via,
-                steps,
-                value: None,
-            });
+        if n.is_unknown_at(&at.pointer) {
+            out.push(at.slot(None));
         }
         return;
     };
     let Some((step, rest)) = rest.split_first() else {
-        out.push(Slot {
-            via,
-            steps,
-            value: Some(value),
-        });
+        out.push(at.slot(Some(value)));
         return;
     };
+    let (via_len, pointer_len) = (at.via.len(), at.pointer.len());
     if *step == "*" {
         let Some(items) = value.as_array() else {
             return;
         };
         for (k, item) in items.iter().enumerate() {
-            let mut s = steps.clone();
-            s.push(k.to_string());
-            walk(
-                n,
-                Some(item).filter(|v| !v.is_null()),
-                rest,
-                format!("{via}[{k}]"),
-                format!("{pointer}/{k}"),
-                s,
-                out,
-            );
+            use std::fmt::Write;
+            let _ = write!(at.via, "[{k}]");
+            let _ = write!(at.pointer, "/{k}");
+            at.steps.push(k.to_string());
+            walk(n, Some(item).filter(|v| !v.is_null()), rest, at, out);
+            at.steps.pop();
+            at.via.truncate(via_len);
+            at.pointer.truncate(pointer_len);
         }
-        if items.is_empty() && n.is_unknown_at(&pointer) {
-            out.push(Slot {
-                via,
-                steps,
-                value: None,
-            });
+        if items.is_empty() && n.is_unknown_at(&at.pointer) {
+            out.push(at.slot(None));
         }
     } else {
-        let mut s = steps;
-        s.push((*step).to_owned());
+        at.via.push('.');
+        at.via.push_str(step);
+        at.pointer.push('/');
+        at.pointer.push_str(step);
+        at.steps.push((*step).to_owned());
         let next = value.get(*step).filter(|v| !v.is_null());
-        walk(
-            n,
-            next,
-            rest,
-            format!("{via}.{step}"),
-            format!("{pointer}/{step}"),
-            s,
-            out,
-        );
+        walk(n, next, rest, at, out);
+        at.steps.pop();
+        at.via.truncate(via_len);
+        at.pointer.truncate(pointer_len);
     }
 }

@@ -16,6 +16,7 @@ use crate::model::{Company, Custody, Known, Location, Provider, Warning};
 
 use super::config::{Binding, Config, Resolved};
 use super::nodes::{Attr, Index, Node, ProviderKind};
+use super::tags::DefaultTags;
 use crate::adapters::places;
 
 /// A resource's location and custody, and the provider region (for global resources).
@@ -39,6 +40,8 @@ enum Place {
     },
     Global(String),
     Unknown(String),
+    /// Wherever the provider configuration puts it (shared by many resources).
+    Bound(Rc<BoundRegion>),
     /// The same place as another resource.
     Same {
         node: usize,
@@ -95,12 +98,17 @@ pub(crate) struct Resolver<'a, 'n> {
     pub catalog: &'a Catalog,
     pub config: &'n Config<'a>,
     pub nodes: &'n [Node<'a>],
-    pub index: &'n Index,
+    pub index: &'n Index<'n>,
     pub defaults: &'n IndexMap<String, String>,
     pub input: &'n str,
     memo: Vec<Option<Rc<Placed>>>,
     busy: Vec<bool>,
-    bindings: FxHashMap<(String, Option<String>, String), Rc<BoundRegion>>,
+    /// Per (configuration module, provider_config_key, provider type).
+    bindings: FxHashMap<(&'n str, Option<&'a str>, &'n str), Rc<BoundRegion>>,
+    /// Per (source, binding): the model's provider block.
+    providers: FxHashMap<(&'n str, usize), Rc<Provider>>,
+    /// Places shared by many resources, per (provider, binding, kind, code, derivation).
+    places: FxHashMap<(usize, usize, u8, String, String), Rc<Placed>>,
     uniform: FxHashMap<String, Rc<Uniform>>,
     pub warnings: Vec<Warning>,
     warned: rustc_hash::FxHashSet<String>,
@@ -121,13 +129,6 @@ struct BoundRegion {
     ambiguous: bool,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) enum DefaultTags {
-    None,
-    Known(serde_json::Map<String, Value>),
-    Unknown,
-}
-
 /// Facts that hold in every region of a family.
 struct Uniform {
     custody: Option<Custody>,
@@ -140,7 +141,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         catalog: &'a Catalog,
         config: &'n Config<'a>,
         nodes: &'n [Node<'a>],
-        index: &'n Index,
+        index: &'n Index<'n>,
         defaults: &'n IndexMap<String, String>,
         input: &'n str,
     ) -> Self {
@@ -154,6 +155,8 @@ impl<'a, 'n> Resolver<'a, 'n> {
             memo: vec![None; nodes.len()],
             busy: vec![false; nodes.len()],
             bindings: FxHashMap::default(),
+            providers: FxHashMap::default(),
+            places: FxHashMap::default(),
             uniform: FxHashMap::default(),
             warnings: Vec::new(),
             warned: Default::default(),
@@ -161,35 +164,46 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// The model's provider block for a node.
-    pub fn provider(&mut self, i: usize) -> Provider {
-        let n = &self.nodes[i];
-        let alias = match n.provider {
-            ProviderKind::Cloud(_) => self.bound(i).alias.clone(),
+    pub fn provider(&mut self, i: usize) -> Rc<Provider> {
+        let nodes: &'n [Node<'a>] = self.nodes;
+        let n = &nodes[i];
+        let bound = match n.provider {
+            ProviderKind::Cloud(_) => Some(self.bound(i)),
             _ => None,
         };
-        match n.provider {
+        let key = (
+            &*n.source,
+            bound.as_ref().map_or(0, |b| Rc::as_ptr(b) as usize),
+        );
+        if let Some(p) = self.providers.get(&key) {
+            return p.clone();
+        }
+        let alias = bound.and_then(|b| b.alias.clone());
+        let p = Rc::new(match n.provider {
             ProviderKind::Cloud(p) => Provider {
-                source: n.source.clone(),
+                source: n.source.to_string(),
                 alias,
                 family: Some(p.family.clone()),
                 company: Known::Known(p.company.clone()),
                 jurisdiction: Known::Known(p.jurisdiction.clone()),
             },
             ProviderKind::Utility => Provider {
-                source: n.source.clone(),
+                source: n.source.to_string(),
                 alias,
                 family: None,
                 company: Known::Known(NONE.to_owned()),
                 jurisdiction: Known::Known(NONE.to_owned()),
             },
             ProviderKind::Unknown => Provider {
-                source: n.source.clone(),
+                source: n.source.to_string(),
                 alias,
                 family: None,
                 company: Known::Unknown,
                 jurisdiction: Known::Unknown,
             },
-        }
+        });
+        self.providers.insert(key, p.clone());
+        p
     }
 
     /// Provider default tags for a node's provider configuration.
@@ -207,14 +221,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
         self.busy[i] = true;
         let place = self.place(i);
-        let placed = Rc::new(self.finish(i, place));
+        let placed = self.finish(i, place);
         self.busy[i] = false;
         self.memo[i] = Some(placed.clone());
         placed
     }
 
     /// The location of a region of node `i`'s family (a flow destination).
-    pub fn region_placed(&mut self, i: usize, code: &str, how: String) -> Placed {
+    pub fn region_placed(&mut self, i: usize, code: &str, how: String) -> Rc<Placed> {
         self.finish(
             i,
             Place::Region {
@@ -225,7 +239,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// An unknown place for node `i`'s family, custody decided where the family agrees.
-    pub fn unknown_placed(&mut self, i: usize, how: String) -> Placed {
+    pub fn unknown_placed(&mut self, i: usize, how: String) -> Rc<Placed> {
         self.finish(i, Place::Unknown(how))
     }
 
@@ -258,7 +272,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
             }
             ProviderKind::Cloud(p) => p.family.as_str(),
         };
-        let rtype = n.item.rtype.as_str();
+        let rtype = &*n.item.rtype;
         let own: Option<Place> = match family {
             "aws" => self.first(
                 i,
@@ -334,7 +348,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 format!("`{rtype}` has no `location` and no parent resource in the plan"),
             );
         }
-        self.by_provider(i, family)
+        self.by_provider(i)
     }
 
     /// The first of `attrs` that says where the resource is.
@@ -456,12 +470,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
     /// Google Storage custom dual-region: `custom_placement_config[0].data_locations`.
     fn placement(&mut self, i: usize) -> Option<Place> {
         let n = &self.nodes[i];
-        if n.item.rtype != "google_storage_bucket" {
+        if &*n.item.rtype != "google_storage_bucket" {
             return None;
         }
         let members: Vec<String> = n
             .item
-            .after
             .get("custom_placement_config")?
             .get(0)?
             .get("data_locations")?
@@ -506,14 +519,13 @@ impl<'a, 'n> Resolver<'a, 'n> {
             let family = n.family();
             let group = n.str_attr("resource_group_name");
             let candidates: Vec<usize> = if key.ends_with("_id") {
-                self.index.by_id.get(value).cloned().unwrap_or_default()
+                self.index.by_id(value).to_vec()
             } else {
                 // Names repeat across types and groups: same family and group only.
                 self.index
-                    .by_name
+                    .by_name(value)
                     .iter()
-                    .filter(|((_, name), _)| name == value)
-                    .flat_map(|(_, v)| v.iter().copied())
+                    .copied()
                     .filter(|&j| {
                         j != i
                             && self.nodes[j].family() == family
@@ -575,7 +587,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
     }
 
-    fn by_provider(&mut self, i: usize, family: &str) -> Place {
+    fn by_provider(&mut self, i: usize) -> Place {
         let bound = self.bound(i);
         if bound.ambiguous {
             self.warn_once(
@@ -584,14 +596,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 Some(self.nodes[i].item.address.clone()),
             );
         }
-        match &bound.region {
-            Some(code) => Place::Region {
-                code: code.clone(),
-                how: bound.how.clone(),
-            },
-            None if bound.absent => self.default_or_unknown(family, bound.how.clone()),
-            None => Place::Unknown(bound.how.clone()),
-        }
+        Place::Bound(bound)
     }
 
     fn default_or_unknown(&self, family: &str, why: String) -> Place {
@@ -610,18 +615,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
 
     /// The region (and alias, default tags) the node's provider configuration gives.
     fn bound(&mut self, i: usize) -> Rc<BoundRegion> {
-        let n = &self.nodes[i];
-        let ptype = n.source.rsplit('/').next().unwrap_or(&n.source).to_owned();
-        let key = n.cfg.and_then(|c| c.provider_config_key.clone());
-        let cache_key = (n.config_module.clone(), key.clone(), ptype.clone());
+        let nodes: &'n [Node<'a>] = self.nodes;
+        let n = &nodes[i];
+        let ptype = n.source.rsplit('/').next().unwrap_or(&n.source);
+        let key = n.cfg.and_then(|c| c.provider_config_key.as_deref());
+        let cache_key = (&*n.config_module, key, ptype);
         if let Some(b) = self.bindings.get(&cache_key) {
             return b.clone();
         }
         let family = n.family().unwrap_or("");
         let b = Rc::new(if self.config.has_configuration() {
-            let binding = self
-                .config
-                .binding(&n.config_module, key.as_deref(), &ptype);
+            let binding = self.config.binding(&n.config_module, key, ptype);
             self.bound_region(family, &binding)
         } else {
             BoundRegion {
@@ -795,18 +799,64 @@ impl<'a, 'n> Resolver<'a, 'n> {
             return DefaultTags::None;
         };
         match self.config.resolve(expr, &cand.module) {
-            Resolved::Value(Value::Object(m), _) => DefaultTags::Known(m),
+            Resolved::Value(Value::Object(m), _) => DefaultTags::Known(Rc::new(m)),
             Resolved::Null => DefaultTags::None,
             _ => DefaultTags::Unknown,
         }
     }
 
-    /// Turns a place into a location and custody with the catalog.
-    fn finish(&mut self, i: usize, place: Place) -> Placed {
+    /// Turns a place into a location and custody with the catalog. Most resources share
+    /// their place with many others (same provider configuration, same region), so those
+    /// are computed once.
+    fn finish(&mut self, i: usize, place: Place) -> Rc<Placed> {
+        let provider = self.provider(i);
+        let pp = Rc::as_ptr(&provider) as usize;
+        let key = match &place {
+            Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), String::new())),
+            Place::Region { code, how } => Some((pp, 0, 1, code.clone(), how.clone())),
+            Place::Unknown(how) => Some((pp, 0, 2, String::new(), how.clone())),
+            Place::Global(how) => {
+                let b = match self.nodes[i].provider {
+                    ProviderKind::Cloud(_) => Rc::as_ptr(&self.bound(i)) as usize,
+                    _ => 0,
+                };
+                Some((pp, b, 3, String::new(), how.clone()))
+            }
+            Place::Utility(how) => Some((pp, 0, 4, String::new(), how.clone())),
+            Place::Same { .. } | Place::Placement { .. } => None,
+        };
+        if let Some(p) = key.as_ref().and_then(|k| self.places.get(k)) {
+            return p.clone();
+        }
+        let place = match place {
+            Place::Bound(b) => {
+                let family = self.nodes[i].family().unwrap_or("");
+                match &b.region {
+                    Some(code) => Place::Region {
+                        code: code.clone(),
+                        how: b.how.clone(),
+                    },
+                    None if b.absent => self.default_or_unknown(family, b.how.clone()),
+                    None => Place::Unknown(b.how.clone()),
+                }
+            }
+            other => other,
+        };
+        let placed = Rc::new(self.compute(i, &provider, place));
+        if let Some(k) = key {
+            self.places.insert(k, placed.clone());
+        }
+        placed
+    }
+
+    fn compute(&mut self, i: usize, provider: &Provider, place: Place) -> Placed {
         let n = &self.nodes[i];
         let family = n.family();
-        let provider = self.provider(i);
         match place {
+            Place::Bound(_) => Placed {
+                location: Location::unknown("the provider binding is resolved by `finish`"),
+                custody: Custody::unknown(),
+            },
             Place::Utility(how) => Placed {
                 location: Location {
                     region: Known::Known(None),
@@ -836,7 +886,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 match (family, entry) {
                     (Some(f), Some(entry)) => {
                         let countries = self.catalog.countries_of(f, entry);
-                        self.in_region(&provider, entry, Known::Known(countries), how)
+                        self.in_region(provider, entry, Known::Known(countries), how)
                     }
                     (Some(f), None) => {
                         self.warn_once(
@@ -847,7 +897,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             Some(n.item.address.clone()),
                         );
                         self.unknown_region(
-                            &provider,
+                            provider,
                             f,
                             Known::Known(Some(code.clone())),
                             format!("{how}; `{code}` is not in the catalog"),
@@ -860,7 +910,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             operator: None,
                             derivation: how,
                         },
-                        custody: Custody::of(&provider, &Location::unknown("")),
+                        custody: Custody::of(provider, &Location::unknown("")),
                     },
                 }
             }
@@ -885,11 +935,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             operator,
                             derivation: how,
                         };
-                        let custody = Custody::of(&provider, &location);
+                        let custody = Custody::of(provider, &location);
                         Placed { location, custody }
                     }
                     None => self.unknown_region(
-                        &provider,
+                        provider,
                         f,
                         Known::Known(Some(code)),
                         format!("{how}; a placement region is not in the catalog"),
@@ -921,11 +971,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     operator,
                     derivation,
                 };
-                let custody = Custody::of(&provider, &location);
+                let custody = Custody::of(provider, &location);
                 Placed { location, custody }
             }
             Place::Unknown(how) => match family {
-                Some(f) => self.unknown_region(&provider, f, Known::Unknown, how),
+                Some(f) => self.unknown_region(provider, f, Known::Unknown, how),
                 None => Placed {
                     location: Location::unknown(how),
                     custody: Custody::unknown(),

@@ -12,7 +12,10 @@ mod nodes;
 pub(crate) mod read;
 mod tags;
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
@@ -30,31 +33,27 @@ pub(crate) struct Checked {
     pub tool_version: Option<String>,
     pub variables: IndexMap<String, Value>,
     pub config: Option<RawConfig>,
-    pub items: Vec<Item>,
-}
-
-/// A resource with its address taken apart.
-pub(crate) struct Item {
-    raw: RawItem,
-    module: String,
-    module_ends: Vec<usize>,
-    config_module: String,
-    config_address: String,
-    source: String,
+    pub items: Vec<RawItem>,
 }
 
 /// Validates addresses and provider names, and drops what is not a resource after the
 /// change: data sources, deposed objects, and resources only being deleted or forgotten.
 pub(crate) fn check(
     input: Input<'_>,
+    keep: Keep<'_>,
     kind: &'static str,
     tool_version: Option<String>,
     variables: IndexMap<String, Value>,
     config: Option<RawConfig>,
     raw_items: Vec<RawItem>,
 ) -> Result<Checked, AdapterError> {
-    let mut items = Vec::with_capacity(raw_items.len());
-    for raw in raw_items {
+    let mut items = raw_items;
+    // Plans name a handful of providers many times over.
+    let mut sources: FxHashMap<Rc<str>, Option<Rc<str>>> = FxHashMap::default();
+    let mut strings = keep.strings.borrow_mut();
+    let mut gone = false;
+    let mut scratch = String::new();
+    for raw in &mut items {
         let addr = match address::parse(&raw.address) {
             Ok(a) => a,
             Err(reason) => {
@@ -67,52 +66,50 @@ pub(crate) fn check(
                 });
             }
         };
-        let written = address::unwrap_provider_ref(&raw.provider_name);
-        let source = if written.is_empty() {
-            // Some hand-made documents omit it; the type's prefix names the provider.
-            address::provider_source(addr.rtype.split('_').next().unwrap_or(addr.rtype))
-        } else {
-            address::provider_source(written)
+        let source = match sources.get(&raw.provider_name) {
+            Some(known) => known.clone(),
+            None => {
+                let written = address::unwrap_provider_ref(&raw.provider_name);
+                let s = if written.is_empty() {
+                    // Some hand-made documents omit it; the type's prefix names the provider.
+                    address::provider_source(addr.rtype.split('_').next().unwrap_or(addr.rtype))
+                } else {
+                    address::provider_source(written)
+                }
+                .map(|s| strings.get(&s));
+                sources.insert(raw.provider_name.clone(), s.clone());
+                s
+            }
         };
         let Some(source) = source else {
             let (src, span, path) = input.at_path(&raw.origin.path("provider_name"));
             return Err(AdapterError::BadProviderSource {
-                provider: raw.provider_name.clone(),
+                provider: raw.provider_name.to_string(),
                 path,
                 src,
                 span,
             });
         };
+        let actions = raw.actions.as_deref().unwrap_or(&[]);
         let only_leaving =
-            !raw.actions.is_empty() && raw.actions.iter().all(|a| a == "delete" || a == "forget");
-        if addr.data || raw.mode == "data" || raw.deposed || only_leaving {
+            !actions.is_empty() && actions.iter().all(|a| a == "delete" || a == "forget");
+        raw.data |= addr.data;
+        if raw.data || raw.deposed || only_leaving {
+            // Not a resource after the change; dropped below.
+            raw.data = true;
+            gone = true;
             continue;
         }
-        let mut module_ends = Vec::with_capacity(addr.module_names.len());
-        let mut pos = 0;
-        // Each step is `module.<name>` plus an optional key; re-walk to find the ends.
-        for name in &addr.module_names {
-            pos += "module.".len() + name.len();
-            let rest = &addr.module[pos..];
-            if rest.starts_with('[') {
-                pos += key_len(rest);
-            }
-            module_ends.push(pos);
-            pos += 1;
-        }
-        let (module, config_module, config_address) = (
-            addr.module.to_owned(),
-            addr.config_module(),
-            addr.config_address(),
-        );
-        items.push(Item {
-            module,
-            module_ends,
-            config_module,
-            config_address,
-            source,
-            raw,
-        });
+        raw.module = strings.get(addr.module);
+        addr.write_config_module(&mut scratch);
+        raw.config_module = strings.get(&scratch);
+        addr.write_config_address(&mut scratch);
+        raw.config_address = strings.get(&scratch);
+        raw.source = source;
+    }
+    drop(strings);
+    if gone {
+        items.retain(|r| !r.data);
     }
     Ok(Checked {
         kind,
@@ -121,25 +118,6 @@ pub(crate) fn check(
         config,
         items,
     })
-}
-
-/// Length of a leading `[...]` instance key (strings may contain `]`).
-fn key_len(s: &str) -> usize {
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '\\' if in_str && !escaped => {
-                escaped = true;
-                continue;
-            }
-            '"' if !escaped => in_str = !in_str,
-            ']' if !in_str => return i + 1,
-            _ => {}
-        }
-        escaped = false;
-    }
-    s.len()
 }
 
 /// Builds the inventory of one checked document.
@@ -151,81 +129,91 @@ pub(crate) fn normalise(
     keep: Keep<'_>,
 ) -> Inventory {
     let config = Config::new(doc.config.as_ref(), &doc.variables);
-    let nodes: Vec<Node<'_>> = doc
+    let mut nodes: Vec<Node<'_>> = doc
         .items
         .into_iter()
-        .map(|it| {
-            let provider = match (catalog.provider(&it.source), catalog.utility(&it.source)) {
+        .map(|item| {
+            let provider = match (
+                catalog.provider(&item.source),
+                catalog.utility(&item.source),
+            ) {
                 (Some(p), _) => ProviderKind::Cloud(p),
                 (None, Some(_)) => ProviderKind::Utility,
                 (None, None) => ProviderKind::Unknown,
             };
-            let cfg = config.resource(&it.config_module, &it.config_address);
+            let cfg = config.resource(&item.config_module, &item.config_address);
             Node {
-                item: it.raw,
-                module: it.module,
-                module_ends: it.module_ends,
-                config_module: it.config_module,
-                config_address: it.config_address,
-                source: it.source,
+                module: item.module.clone(),
+                config_module: item.config_module.clone(),
+                config_address: item.config_address.clone(),
+                source: item.source.clone(),
+                item,
                 provider,
                 cfg,
             }
         })
         .collect();
-    let index = Index::build(&nodes);
     let whence = match doc.kind {
         "terraform-state" => "a Terraform state",
         _ => "this plan",
     };
-    let mut r = locate::Resolver::new(catalog, &config, &nodes, &index, defaults, whence);
-    let mut built = Vec::with_capacity(nodes.len());
-    for (i, node) in nodes.iter().enumerate() {
-        let provider = r.provider(i);
-        let placed = r.placed(i);
-        let tags = tags::tags(node, &r.default_tags(i));
-        built.push((provider, placed, tags));
-    }
-    let mut flows = flows::flows(&mut r);
-    let mut warnings = std::mem::take(&mut r.warnings);
-    for w in &mut warnings {
-        w.input = Some(name.to_owned());
-    }
-    drop(r);
+    let (placed, flows, warnings) = {
+        let index = Index::build(&nodes);
+        let mut r = locate::Resolver::new(catalog, &config, &nodes, &index, defaults, whence);
+        let placed: Vec<_> = (0..nodes.len())
+            .map(|i| (r.provider(i), r.placed(i), r.default_tags(i)))
+            .collect();
+        let flows = flows::flows(&mut r);
+        let mut warnings = std::mem::take(&mut r.warnings);
+        for w in &mut warnings {
+            w.input = Some(name.to_owned());
+        }
+        (placed, flows, warnings)
+    };
 
     let mut resources = Vec::with_capacity(nodes.len());
-    for ((node, (provider, placed, tags)), flows) in
-        nodes.into_iter().zip(built).zip(flows.iter_mut())
-    {
-        let item = node.item;
-        let attributes: Map<String, Value> = item
-            .after
-            .into_iter()
-            .filter(|(k, _)| keep.projects(k))
-            .collect();
+    for ((node, (provider, placed, defaults)), flows) in nodes.drain(..).zip(placed).zip(flows) {
+        let family = node.family();
+        let mut item = node.item;
+        let tags = tags::tags(&mut item, family, &defaults, keep);
+        let mut attributes: Map<String, Value> = Map::new();
+        let mut tag_maps = item.tag_maps;
+        for (k, v) in item.after {
+            if !keep.projects(&k) {
+                continue;
+            }
+            // Tag maps were read apart; put each back where its placeholder is.
+            let v = match tag_maps.iter().position(|(t, _)| *t == k) {
+                Some(pos) => tags::as_value(&tag_maps.swap_remove(pos).1),
+                None => v,
+            };
+            attributes.insert(k.into_owned(), v);
+        }
         let unknown_attributes = item
             .unknown
-            .into_iter()
+            .iter()
             .filter(|p| {
                 let top = p.trim_start_matches('/').split('/').next().unwrap_or("");
-                p.is_empty() || keep.projects(&top.replace("~1", "/").replace("~0", "~"))
+                // Attribute names never contain `/` or `~`, so `top` needs no unescaping.
+                p.is_empty() || keep.projects(top)
             })
+            .map(str::to_owned)
             .collect();
-        let placed = std::rc::Rc::try_unwrap(placed).unwrap_or_else(|rc| (*rc).clone());
+        let placed = Rc::unwrap_or_clone(placed);
         resources.push(Resource {
             address: item.address,
-            resource_type: item.rtype,
-            name: item.name,
+            resource_type: item.rtype.to_string(),
+            name: item.name.to_string(),
             mode: "managed".to_owned(),
-            actions: item.actions,
+            actions: item.actions.map_or_else(Vec::new, |a| a.to_vec()),
             input: Some(name.to_owned()),
-            provider,
+            provider: Rc::unwrap_or_clone(provider),
             location: placed.location,
             custody: placed.custody,
             tags,
             attributes: Value::Object(attributes),
             unknown_attributes,
-            flows: std::mem::take(flows),
+            flows,
         });
     }
     Inventory {

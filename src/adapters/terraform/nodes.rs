@@ -2,9 +2,13 @@
 //! address parts, provider entry, configuration block, and indexes by address,
 //! configuration address, ARN, id and name, so lookups never scan the plan.
 
+use std::collections::hash_map::Entry;
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
+use crate::adapters::address;
 use crate::catalog::ProviderEntry;
 
 use super::read::{RawConfigResource, RawItem};
@@ -19,18 +23,18 @@ pub(crate) enum ProviderKind<'a> {
     Unknown,
 }
 
+/// The strings below repeat across thousands of instances of one configuration
+/// resource, so they are interned (`Rc<str>`).
 pub(crate) struct Node<'a> {
     pub item: RawItem,
     /// Module instance path (`module.m[0]`), `""` in the root.
-    pub module: String,
-    /// End offsets of each `module.x[k]` step within `module`.
-    pub module_ends: Vec<usize>,
+    pub module: Rc<str>,
     /// Configuration module path (`module.m`).
-    pub config_module: String,
+    pub config_module: Rc<str>,
     /// Address inside the module without key (`aws_s3_bucket.b`).
-    pub config_address: String,
+    pub config_address: Rc<str>,
     /// Normalised provider source (`hashicorp/aws`).
-    pub source: String,
+    pub source: Rc<str>,
     pub provider: ProviderKind<'a>,
     pub cfg: Option<&'a RawConfigResource>,
 }
@@ -56,7 +60,7 @@ impl<'a> Node<'a> {
         if self.is_unknown(key) {
             return Attr::Unknown;
         }
-        match self.item.after.get(key) {
+        match self.item.get(key) {
             None | Some(Value::Null) => Attr::Absent,
             Some(v) => Attr::Known(v),
         }
@@ -75,8 +79,17 @@ impl<'a> Node<'a> {
         self.item.unknown.iter().any(|p| {
             p.is_empty()
                 || p == pointer
-                || (pointer.starts_with(p.as_str())
-                    && pointer.as_bytes().get(p.len()) == Some(&b'/'))
+                || (pointer.starts_with(p) && pointer.as_bytes().get(p.len()) == Some(&b'/'))
+        })
+    }
+
+    /// True when top-level attribute `key`, or anything inside it, is unknown.
+    pub fn is_unknown_under(&self, key: &str) -> bool {
+        self.item.unknown.iter().any(|p| {
+            p.is_empty()
+                || p.strip_prefix('/')
+                    .and_then(|r| r.strip_prefix(key))
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     }
 
@@ -95,51 +108,88 @@ impl<'a> Node<'a> {
     /// The instance path of the module `depth` steps below the root that contains this
     /// resource (`module.a[0]` for depth 1 of `module.a[0].module.b`).
     pub fn module_prefix(&self, depth: usize) -> &str {
-        match depth.checked_sub(1).and_then(|d| self.module_ends.get(d)) {
-            Some(&end) => &self.module[..end],
-            None => "",
+        address::module_prefix(&self.module, depth)
+    }
+}
+
+/// Lookups over all nodes; built once, used by references and flows. Keys borrow from
+/// the nodes, and a key with one node (nearly all) needs no allocation of its own.
+#[derive(Default)]
+pub(crate) struct Index<'n> {
+    /// (module instance path, configuration address) → instances.
+    by_config: FxHashMap<(&'n str, &'n str), Hits>,
+    by_arn: FxHashMap<&'n str, Hits>,
+    by_id: FxHashMap<&'n str, Hits>,
+    /// The name a resource is known by (`bucket`, `identifier` or `name`).
+    by_name: FxHashMap<&'n str, Hits>,
+}
+
+/// The nodes under one key.
+enum Hits {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Hits {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Hits::One(i) => std::slice::from_ref(i),
+            Hits::Many(v) => v,
         }
     }
 }
 
-/// Lookups over all nodes; built once, used by references and flows.
-#[derive(Default)]
-pub(crate) struct Index {
-    /// (module instance path, configuration address) → instances.
-    pub by_config: FxHashMap<(String, String), Vec<usize>>,
-    pub by_address: FxHashMap<String, usize>,
-    pub by_arn: FxHashMap<String, Vec<usize>>,
-    pub by_id: FxHashMap<String, Vec<usize>>,
-    /// (resource type, name) → instances; the name is `bucket`, `identifier` or `name`.
-    pub by_name: FxHashMap<(String, String), Vec<usize>>,
+fn add<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, Hits>, key: K, i: usize) {
+    match map.entry(key) {
+        Entry::Vacant(e) => {
+            e.insert(Hits::One(i));
+        }
+        Entry::Occupied(mut e) => {
+            let hits = e.get_mut();
+            match hits {
+                Hits::One(first) => *hits = Hits::Many(vec![*first, i]),
+                Hits::Many(v) => v.push(i),
+            }
+        }
+    }
 }
 
-impl Index {
-    pub fn build(nodes: &[Node<'_>]) -> Index {
+fn get<'m>(map: &'m FxHashMap<&str, Hits>, key: &str) -> &'m [usize] {
+    map.get(key).map_or(&[], Hits::as_slice)
+}
+
+impl<'n> Index<'n> {
+    pub fn build(nodes: &'n [Node<'_>]) -> Index<'n> {
         let mut ix = Index::default();
         for (i, n) in nodes.iter().enumerate() {
-            ix.by_config
-                .entry((n.module.clone(), n.config_address.clone()))
-                .or_default()
-                .push(i);
-            ix.by_address.insert(n.item.address.clone(), i);
+            add(&mut ix.by_config, (&*n.module, &*n.config_address), i);
             if let Some(arn) = n.str_attr("arn") {
-                ix.by_arn.entry(arn.to_owned()).or_default().push(i);
+                add(&mut ix.by_arn, arn, i);
             }
             if let Some(id) = n.str_attr("id") {
-                ix.by_id.entry(id.to_owned()).or_default().push(i);
+                add(&mut ix.by_id, id, i);
             }
-            for key in ["bucket", "identifier", "name"] {
-                if let Some(name) = n.str_attr(key) {
-                    ix.by_name
-                        .entry((n.item.rtype.clone(), name.to_owned()))
-                        .or_default()
-                        .push(i);
-                    break;
-                }
+            if let Some(name) = ["bucket", "identifier", "name"]
+                .iter()
+                .find_map(|k| n.str_attr(k))
+            {
+                add(&mut ix.by_name, name, i);
             }
         }
         ix
+    }
+
+    pub fn by_arn(&self, arn: &str) -> &[usize] {
+        get(&self.by_arn, arn)
+    }
+
+    pub fn by_id(&self, id: &str) -> &[usize] {
+        get(&self.by_id, id)
+    }
+
+    /// Nodes known by `name`, of any type.
+    pub fn by_name(&self, name: &str) -> &[usize] {
+        get(&self.by_name, name)
     }
 
     /// Instances of `address` written in configuration module `config_module`, seen from
@@ -159,8 +209,11 @@ impl Index {
         };
         let prefix = nodes[from].module_prefix(depth);
         self.by_config
-            .get(&(prefix.to_owned(), address.to_owned()))
-            .map(|v| v.iter().copied().filter(|&j| j != from).collect())
-            .unwrap_or_default()
+            .get(&(prefix, address))
+            .map_or(&[][..], Hits::as_slice)
+            .iter()
+            .copied()
+            .filter(|&j| j != from)
+            .collect()
     }
 }

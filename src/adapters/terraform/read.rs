@@ -7,14 +7,19 @@
 //! so this pass only collects; resolution happens afterwards.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use crate::model::Known;
 
 use crate::adapters::scan::Seg;
 
@@ -76,18 +81,95 @@ const NEEDED: &[&str] = &[
     "zone_id",
 ];
 
-/// Which `after` keys to keep.
+/// Which `after` keys to keep, and where to intern the strings that repeat.
 #[derive(Clone, Copy)]
 pub(crate) struct Keep<'p> {
     pub all: bool,
-    pub extra: Option<&'p BTreeSet<String>>,
+    pub extra: Option<&'p FxHashSet<String>>,
+    pub strings: &'p RefCell<Interner>,
+}
+
+/// One shared copy of each distinct string: types, names, provider names and action
+/// lists repeat across thousands of resources.
+pub(crate) struct Interner {
+    strs: FxHashMap<Rc<str>, ()>,
+    /// Action lists by their names joined with `\n`.
+    actions: FxHashMap<String, Rc<[String]>>,
+    /// Resources of one type mostly have the same unknown attributes.
+    pointers: FxHashMap<Rc<Pointers>, ()>,
+    empty: Rc<str>,
+    scratch: String,
+    /// Buffers reused from one resource to the next, so only the final, exact-size
+    /// copies are allocated per resource.
+    unknown: Pointers,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            strs: FxHashMap::default(),
+            actions: FxHashMap::default(),
+            pointers: FxHashMap::default(),
+            empty: Rc::from(""),
+            scratch: String::new(),
+            unknown: Pointers::default(),
+        }
+    }
+}
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Rc<str> {
+        if let Some((k, _)) = self.strs.get_key_value(s) {
+            return k.clone();
+        }
+        let k: Rc<str> = Rc::from(s);
+        self.strs.insert(k.clone(), ());
+        k
+    }
+
+    /// A shared empty string (an `Rc<str>` default would allocate one per field).
+    pub fn empty(&self) -> Rc<str> {
+        self.empty.clone()
+    }
+
+    /// The shared copy of `p`; `p` is left empty for reuse.
+    fn pointers(&mut self, p: &mut Pointers) -> Rc<Pointers> {
+        let k = match self.pointers.get_key_value(&*p) {
+            Some((k, _)) => k.clone(),
+            None => {
+                let k = Rc::new(Pointers {
+                    text: p.text.clone(),
+                    ends: p.ends.clone(),
+                });
+                self.pointers.insert(k.clone(), ());
+                k
+            }
+        };
+        p.text.clear();
+        p.ends.clear();
+        k
+    }
+}
+
+/// The static spelling of a needed key, so kept attributes need no key allocation.
+fn needed_static(key: &str) -> Option<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NEEDED.iter().copied().collect())
+        .get(key)
+        .copied()
+}
+
+fn needed(key: &str) -> bool {
+    needed_static(key).is_some()
 }
 
 impl Keep<'_> {
+    fn intern(&self, s: &str) -> Rc<str> {
+        self.strings.borrow_mut().get(s)
+    }
+
     fn keeps(&self, key: &str) -> bool {
-        self.all
-            || NEEDED.binary_search(&key).is_ok()
-            || self.extra.is_some_and(|e| e.contains(key))
+        self.all || needed(key) || self.extra.is_some_and(|e| e.contains(key))
     }
 
     /// True when the policies asked for `key` (what ends up in `attributes`).
@@ -97,21 +179,143 @@ impl Keep<'_> {
 }
 
 /// One managed-or-data object: a plan's resource change, or a state/planned-values resource.
+/// Kept compact: the whole input is still in memory while these are collected.
 #[derive(Debug, Default)]
 pub(crate) struct RawItem {
     pub address: String,
-    pub module_address: Option<String>,
-    pub mode: String,
-    pub rtype: String,
-    pub name: String,
-    pub provider_name: String,
+    pub rtype: Rc<str>,
+    pub name: Rc<str>,
+    pub provider_name: Rc<str>,
+    pub data: bool,
     pub deposed: bool,
-    pub actions: Vec<String>,
-    /// Kept `after` (or state `values`) keys.
-    pub after: Map<String, Value>,
-    /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys.
-    pub unknown: Vec<String>,
+    pub actions: Option<Rc<[String]>>,
+    /// Kept `after` (or state `values`) keys, in document order. A short vector: a few
+    /// lookups per resource do not pay for a hash table per resource.
+    pub after: Vec<(Cow<'static, str>, Value)>,
+    /// Tag-like maps (`tags`, `tags_all`, `labels`, ...); values unknown until apply are
+    /// marked once `after_unknown` is read.
+    pub tag_maps: Vec<(&'static str, RawTags)>,
+    /// JSON pointers of `after_unknown` leaves that are `true`, under kept keys (shared
+    /// between resources with the same ones).
+    pub unknown: Rc<Pointers>,
     pub origin: Origin,
+    /// Filled in by the checks: module instance path, configuration module and address
+    /// (without instance key), and the normalised provider source.
+    pub module: Rc<str>,
+    pub config_module: Rc<str>,
+    pub config_address: Rc<str>,
+    pub source: Rc<str>,
+}
+
+/// JSON pointers in one buffer (most resources have a few; a `String` each would cost
+/// more than the pointers).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Pointers {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Pointers {
+    pub fn push(&mut self, p: &str) {
+        self.text.push_str(p);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| self.text.get(a as usize..b as usize).unwrap_or(""))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// A tag map in one buffer: `text` holds every key and value back to back.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawTags {
+    text: String,
+    /// (key start, key end = value start, value end); value end `u32::MAX` is unknown.
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl RawTags {
+    fn push(&mut self, key: &str, value: Option<&str>) {
+        let k0 = self.text.len() as u32;
+        self.text.push_str(key);
+        let k1 = self.text.len() as u32;
+        let v1 = match value {
+            Some(v) => {
+                self.text.push_str(v);
+                self.text.len() as u32
+            }
+            None => u32::MAX,
+        };
+        self.entries.push((k0, k1, v1));
+    }
+
+    /// Entries in order; `None` values are unknown until apply.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.entries.iter().map(|&(k0, k1, v1)| {
+            let key = self.text.get(k0 as usize..k1 as usize).unwrap_or("");
+            let value =
+                (v1 != u32::MAX).then(|| self.text.get(k1 as usize..v1 as usize).unwrap_or(""));
+            (key, value)
+        })
+    }
+
+    fn mark_unknown(&mut self, key: &str) {
+        let found = self
+            .entries
+            .iter_mut()
+            .find(|(k0, k1, _)| self.text.get(*k0 as usize..*k1 as usize) == Some(key));
+        match found {
+            Some(e) => e.2 = u32::MAX,
+            None => self.push(key, None),
+        }
+    }
+
+    /// The model's map.
+    pub fn into_map(self) -> TagMap {
+        let mut out = TagMap::with_capacity(self.entries.len());
+        for (k, v) in self.iter() {
+            out.insert(
+                k.to_owned(),
+                match v {
+                    Some(v) => Known::Known(v.to_owned()),
+                    None => Known::Unknown,
+                },
+            );
+        }
+        out
+    }
+}
+
+pub(crate) type TagMap = IndexMap<String, Known<String>>;
+
+/// Attributes that hold tags or labels.
+pub(crate) const TAG_KEYS: &[&str] = &[
+    "defined_tags",
+    "effective_labels",
+    "freeform_tags",
+    "labels",
+    "tags",
+    "tags_all",
+];
+
+impl RawItem {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.after.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn tag_map(&self, key: &str) -> Option<&RawTags> {
+        self.tag_maps
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, m)| m)
+    }
 }
 
 /// Where an item sits in the document, for error paths.
@@ -120,11 +324,14 @@ pub(crate) enum Origin {
     #[default]
     None,
     Change(usize),
-    State {
-        root: &'static str,
-        modules: Vec<usize>,
-        index: usize,
-    },
+    State(Box<StateOrigin>),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct StateOrigin {
+    pub root: &'static str,
+    pub modules: Vec<usize>,
+    pub index: usize,
 }
 
 impl Origin {
@@ -137,11 +344,12 @@ impl Origin {
                 p.push(Seg::Key("resource_changes".into()));
                 p.push(Seg::Index(*i));
             }
-            Origin::State {
-                root,
-                modules,
-                index,
-            } => {
+            Origin::State(state) => {
+                let StateOrigin {
+                    root,
+                    modules,
+                    index,
+                } = &**state;
                 p.push(Seg::Key((*root).into()));
                 p.push(Seg::Key("root_module".into()));
                 for m in modules {
@@ -245,12 +453,12 @@ pub(crate) struct RawDoc<'de> {
     pub resources: Option<&'de RawValue>,
 }
 
-/// Reads a whole document.
+/// Reads a whole document (not yet known to be UTF-8: the parser checks what it reads).
 pub(crate) fn document<'de>(
-    text: &'de str,
+    bytes: &'de [u8],
     keep: Keep<'_>,
 ) -> Result<RawDoc<'de>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let doc = TopSeed { keep }.deserialize(&mut de)?;
     de.end()?;
     Ok(doc)
@@ -294,6 +502,52 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+impl<'de> Key<'de> {
+    /// Any scalar as text (`null` → `None`); objects and arrays as their JSON.
+    fn deserialize_any<D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Cow<'de, str>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a tag value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -440,18 +694,34 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
         f.write_str("a resource object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
+        let empty = self.keep.strings.borrow().empty();
         let mut item = RawItem {
+            address: String::new(),
+            rtype: empty.clone(),
+            name: empty.clone(),
+            provider_name: empty.clone(),
+            data: false,
+            deposed: false,
+            actions: None,
+            after: Vec::new(),
+            tag_maps: Vec::new(),
+            unknown: Rc::default(),
             origin: self.origin,
-            ..RawItem::default()
+            module: empty.clone(),
+            config_module: empty.clone(),
+            config_address: empty.clone(),
+            source: empty,
         };
+        let mut unknown = std::mem::take(&mut self.keep.strings.borrow_mut().unknown);
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
                 "address" => item.address = map.next_value()?,
-                "module_address" => item.module_address = map.next_value()?,
-                "mode" => item.mode = map.next_value()?,
-                "type" => item.rtype = map.next_value()?,
-                "name" => item.name = map.next_value()?,
-                "provider_name" => item.provider_name = map.next_value()?,
+                "mode" => item.data = map.next_value::<Key>()?.0 == "data",
+                "type" => item.rtype = self.keep.intern(&map.next_value::<Key>()?.0),
+                "name" => item.name = self.keep.intern(&map.next_value::<Key>()?.0),
+                "provider_name" => {
+                    item.provider_name = self.keep.intern(&map.next_value::<Key>()?.0)
+                }
                 "deposed" | "deposed_key" => {
                     map.next_value::<IgnoredAny>()?;
                     item.deposed = true;
@@ -460,12 +730,13 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                     map.next_value_seed(ChangeSeed {
                         keep: self.keep,
                         item: &mut item,
+                        unknown: &mut unknown,
                     })?;
                 }
                 k if k == self.values_key => {
                     map.next_value_seed(AfterSeed {
                         keep: self.keep,
-                        out: &mut item.after,
+                        item: &mut item,
                     })?;
                 }
                 _ => {
@@ -473,13 +744,67 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
                 }
             }
         }
+        {
+            let mut strings = self.keep.strings.borrow_mut();
+            item.unknown = strings.pointers(&mut unknown);
+            strings.unknown = unknown;
+        }
+        compact(&mut item, self.keep);
+        // The input stays in memory until every item is read: give back what is spare.
+        if item.after.capacity() > item.after.len() + 1 {
+            item.after.shrink_to_fit();
+        }
+        if item.tag_maps.capacity() > item.tag_maps.len() {
+            item.tag_maps.shrink_to_fit();
+        }
         Ok(item)
+    }
+}
+
+/// Marks tag values unknown where `after_unknown` says so, and drops what a known merged
+/// map makes redundant: AWS `tags` beside `tags_all`, Google `labels` beside
+/// `effective_labels` (unless the policies asked for them). Done per item while parsing,
+/// because the whole document is still in memory then.
+fn compact(item: &mut RawItem, keep: Keep<'_>) {
+    if !item.unknown.is_empty() {
+        let RawItem {
+            tag_maps, unknown, ..
+        } = item;
+        for (key, map) in tag_maps.iter_mut() {
+            for p in unknown.iter() {
+                if let Some(k) = p
+                    .strip_prefix('/')
+                    .and_then(|p| p.strip_prefix(*key))
+                    .and_then(|p| p.strip_prefix('/'))
+                {
+                    if k.contains('~') {
+                        map.mark_unknown(&k.replace("~1", "/").replace("~0", "~"));
+                    } else {
+                        map.mark_unknown(k);
+                    }
+                }
+            }
+        }
+    }
+    for (merged, own, provider) in [
+        ("tags_all", "tags", "aws"),
+        ("effective_labels", "labels", "google"),
+    ] {
+        let known = item.tag_map(merged).is_some()
+            && !item
+                .unknown
+                .iter()
+                .any(|p| p.is_empty() || p.strip_prefix('/') == Some(merged));
+        if known && !keep.projects(own) && item.provider_name.contains(provider) {
+            item.tag_maps.retain(|(k, _)| *k != own);
+        }
     }
 }
 
 struct ChangeSeed<'k, 'i> {
     keep: Keep<'k>,
     item: &'i mut RawItem,
+    unknown: &'i mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for ChangeSeed<'_, '_> {
@@ -497,14 +822,14 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
             match key.0.as_ref() {
-                "actions" => self.item.actions = map.next_value()?,
+                "actions" => self.item.actions = Some(map.next_value_seed(ActionsSeed(self.keep))?),
                 "after" => map.next_value_seed(AfterSeed {
                     keep: self.keep,
-                    out: &mut self.item.after,
+                    item: &mut *self.item,
                 })?,
                 "after_unknown" => map.next_value_seed(UnknownSeed {
                     keep: self.keep,
-                    out: &mut self.item.unknown,
+                    out: &mut *self.unknown,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -515,10 +840,52 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
     }
 }
 
+/// An action list, shared with every other resource that has the same one.
+struct ActionsSeed<'k>(Keep<'k>);
+
+impl<'de> DeserializeSeed<'de> for ActionsSeed<'_> {
+    type Value = Rc<[String]>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rc<[String]>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ActionsSeed<'_> {
+    type Value = Rc<[String]>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of actions")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Rc<[String]>, A::Error> {
+        let mut strings = self.0.strings.borrow_mut();
+        let mut joined = std::mem::take(&mut strings.scratch);
+        joined.clear();
+        while let Some(action) = seq.next_element::<Key>()? {
+            if !joined.is_empty() {
+                joined.push('\n');
+            }
+            joined.push_str(&action.0);
+        }
+        let list = match strings.actions.get(joined.as_str()) {
+            Some(list) => list.clone(),
+            None => {
+                let list: Rc<[String]> = if joined.is_empty() {
+                    Rc::from(Vec::new())
+                } else {
+                    joined.split('\n').map(str::to_owned).collect()
+                };
+                strings.actions.insert(joined.clone(), list.clone());
+                list
+            }
+        };
+        strings.scratch = joined;
+        Ok(list)
+    }
+}
+
 /// Keeps the wanted keys of an object (or nothing, for `null`).
 struct AfterSeed<'k, 'o> {
     keep: Keep<'k>,
-    out: &'o mut Map<String, Value>,
+    item: &'o mut RawItem,
 }
 
 impl<'de> DeserializeSeed<'de> for AfterSeed<'_, '_> {
@@ -538,9 +905,20 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
-            if self.keep.keeps(&key.0) {
+            if let Some(tag_key) = TAG_KEYS.iter().find(|t| **t == key.0) {
+                if self.keep.projects(tag_key) {
+                    // Holds the attribute's place; filled from the tag map when projected.
+                    self.item.after.push((Cow::Borrowed(*tag_key), Value::Null));
+                }
+                if let Some(tags) = map.next_value_seed(TagMapSeed)? {
+                    self.item.tag_maps.push((tag_key, tags));
+                }
+            } else if let Some(k) = needed_static(&key.0) {
                 let v: Value = map.next_value()?;
-                self.out.insert(key.0.into_owned(), v);
+                self.item.after.push((Cow::Borrowed(k), v));
+            } else if self.keep.projects(&key.0) {
+                let v: Value = map.next_value()?;
+                self.item.after.push((Cow::Owned(key.0.into_owned()), v));
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -549,10 +927,84 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     }
 }
 
+/// A tag map: string values kept, numbers and booleans written as text, `null` dropped;
+/// anything that is not an object is no tag map.
+struct TagMapSeed;
+
+impl<'de> DeserializeSeed<'de> for TagMapSeed {
+    type Value = Option<RawTags>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<RawTags>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagMapSeed {
+    type Value = Option<RawTags>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of tags")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<RawTags>, A::Error> {
+        TAGS_SCRATCH.with_borrow_mut(|out| {
+            out.text.clear();
+            out.entries.clear();
+            while let Some(key) = map.next_key::<Key>()? {
+                match map.next_value::<TagValue>()? {
+                    TagValue::Text(t) => out.push(&key.0, Some(&t)),
+                    TagValue::None => {}
+                }
+            }
+            // `clone` allocates exactly the length: no growth slack is kept per resource.
+            Ok(Some(out.clone()))
+        })
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<RawTags>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<RawTags>, E> {
+        Ok(None)
+    }
+}
+
+thread_local! {
+    /// The buffer tag maps are read into before their exact-size copy is kept.
+    static TAGS_SCRATCH: RefCell<RawTags> = RefCell::default();
+}
+
+/// One tag value as text (borrowed when it can be).
+enum TagValue<'de> {
+    Text(Cow<'de, str>),
+    None,
+}
+
+impl<'de> Deserialize<'de> for TagValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Key::deserialize_any(d)? {
+            Some(k) => Ok(TagValue::Text(k)),
+            None => Ok(TagValue::None),
+        }
+    }
+}
+
 /// Collects pointers to `true` leaves of `after_unknown`, under kept keys only.
 struct UnknownSeed<'k, 'o> {
     keep: Keep<'k>,
-    out: &'o mut Vec<String>,
+    out: &'o mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for UnknownSeed<'_, '_> {
@@ -585,7 +1037,7 @@ impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         if v {
-            self.out.push(String::new());
+            self.out.push("");
         }
         Ok(())
     }
@@ -612,7 +1064,7 @@ fn push_pointer_step(path: &mut String, step: &str) {
 
 struct PointerSeed<'p, 'o> {
     path: &'p mut String,
-    out: &'o mut Vec<String>,
+    out: &'o mut Pointers,
 }
 
 impl<'de> DeserializeSeed<'de> for PointerSeed<'_, '_> {
@@ -629,7 +1081,7 @@ impl<'de> Visitor<'de> for PointerSeed<'_, '_> {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         if v {
-            self.out.push(self.path.clone());
+            self.out.push(self.path);
         }
         Ok(())
     }
@@ -809,11 +1261,11 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
             } else {
                 let item = seq.next_element_seed(ItemSeed {
                     keep: self.keep,
-                    origin: Origin::State {
+                    origin: Origin::State(Box::new(StateOrigin {
                         root: self.root,
                         modules: self.chain.to_vec(),
                         index: i,
-                    },
+                    })),
                     values_key: "values",
                 })?;
                 match item {
@@ -843,14 +1295,21 @@ mod tests {
 
     #[test]
     fn unknown_pointers_escape_and_nest() {
+        let strings = RefCell::default();
         let keep = Keep {
             all: true,
             extra: None,
+            strings: &strings,
         };
         let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
             "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
-        let doc = document(text, keep).unwrap();
+        let doc = document(text.as_bytes(), keep).unwrap();
         let item = &doc.changes.unwrap()[0];
-        assert_eq!(item.unknown, ["/tags/c~0d", "/rule/0/x", "/id"]);
+        assert_eq!(
+            item.unknown.iter().collect::<Vec<_>>(),
+            ["/tags/c~0d", "/rule/0/x", "/id"]
+        );
+        let tags: Vec<_> = item.tag_map("tags").unwrap().iter().collect();
+        assert_eq!(tags, [("a/b", Some("x")), ("c~d", None)]);
     }
 }

@@ -2,30 +2,46 @@
 //! (policies compare them case- and separator-insensitively); a value not known until
 //! apply is unknown, and so is a map whose keys are not known.
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::model::Known;
 
-use super::locate::DefaultTags;
-use super::nodes::{Attr, Node};
+use super::read::{Keep, RawItem, RawTags, TagMap};
 
-pub(crate) type Tags = Known<IndexMap<String, Known<String>>>;
+pub(crate) type Tags = Known<TagMap>;
 
-/// The node's tags after the change.
-pub(crate) fn tags(n: &Node<'_>, defaults: &DefaultTags) -> Tags {
-    match n.family() {
-        Some("aws") => match read(n, "tags_all") {
+/// Provider-level tags merged into every resource's (AWS `default_tags`, Google
+/// `default_labels`).
+#[derive(Clone, Debug)]
+pub(crate) enum DefaultTags {
+    None,
+    Known(Rc<serde_json::Map<String, Value>>),
+    Unknown,
+}
+
+/// The resource's tags after the change. Takes the maps out of the item (they are
+/// copied only when the policies also read them as attributes).
+pub(crate) fn tags(
+    item: &mut RawItem,
+    family: Option<&str>,
+    defaults: &DefaultTags,
+    keep: Keep<'_>,
+) -> Tags {
+    match family {
+        Some("aws") => match take(item, "tags_all", keep) {
             Some(Known::Known(all)) => Known::Known(all),
-            _ => merged(n, "tags", defaults),
+            _ => merged(take(item, "tags", keep), defaults),
         },
-        Some("google") => match read(n, "effective_labels") {
+        Some("google") => match take(item, "effective_labels", keep) {
             Some(Known::Known(all)) => Known::Known(all),
-            _ => merged(n, "labels", defaults),
+            _ => merged(take(item, "labels", keep), defaults),
         },
         Some("oci") => {
-            let free = read(n, "freeform_tags").unwrap_or(Known::Known(IndexMap::new()));
-            let defined = read(n, "defined_tags").unwrap_or(Known::Known(IndexMap::new()));
+            let free = take(item, "freeform_tags", keep).unwrap_or(Known::Known(IndexMap::new()));
+            let defined = take(item, "defined_tags", keep).unwrap_or(Known::Known(IndexMap::new()));
             match (free, defined) {
                 (Known::Known(mut f), Known::Known(d)) => {
                     f.extend(d);
@@ -34,22 +50,29 @@ pub(crate) fn tags(n: &Node<'_>, defaults: &DefaultTags) -> Tags {
                 _ => Known::Unknown,
             }
         }
-        _ => read(n, "tags")
-            .or_else(|| read(n, "labels"))
+        _ => take(item, "tags", keep)
+            .or_else(|| take(item, "labels", keep))
             .unwrap_or(Known::Known(IndexMap::new())),
     }
 }
 
 /// Provider default tags under the resource's own (the resource wins on a clash).
-fn merged(n: &Node<'_>, key: &str, defaults: &DefaultTags) -> Tags {
-    let own = read(n, key).unwrap_or(Known::Known(IndexMap::new()));
+fn merged(own: Option<Tags>, defaults: &DefaultTags) -> Tags {
+    let own = own.unwrap_or(Known::Known(IndexMap::new()));
     match (defaults, own) {
         (_, Known::Unknown) | (DefaultTags::Unknown, _) => Known::Unknown,
         (DefaultTags::None, own) => own,
         (DefaultTags::Known(d), Known::Known(own)) => {
-            let mut out: IndexMap<String, Known<String>> = d
+            let mut out: TagMap = d
                 .iter()
-                .filter_map(|(k, v)| Some((k.clone(), Known::Known(scalar(v)?))))
+                .filter_map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => return None,
+                        other => other.to_string(),
+                    };
+                    Some((k.clone(), Known::Known(text)))
+                })
                 .collect();
             out.extend(own);
             Known::Known(out)
@@ -58,57 +81,42 @@ fn merged(n: &Node<'_>, key: &str, defaults: &DefaultTags) -> Tags {
 }
 
 /// A tag map attribute, or `None` when the resource does not have it.
-fn read(n: &Node<'_>, key: &str) -> Option<Tags> {
-    match n.attr(key) {
-        Attr::Unknown => Some(Known::Unknown),
-        Attr::Absent => {
+fn take(item: &mut RawItem, key: &str, keep: Keep<'_>) -> Option<Tags> {
+    let whole_unknown = item
+        .unknown
+        .iter()
+        .any(|p| p.is_empty() || p.strip_prefix('/') == Some(key));
+    if whole_unknown {
+        return Some(Known::Unknown);
+    }
+    match item.tag_maps.iter().position(|(k, _)| *k == key) {
+        Some(pos) if keep.projects(key) => {
+            Some(Known::Known(item.tag_maps[pos].1.clone().into_map()))
+        }
+        Some(pos) => Some(Known::Known(item.tag_maps.swap_remove(pos).1.into_map())),
+        None => {
             // Absent from `after` but with unknown entries: keys known, values not.
-            let prefix = format!("/{key}/");
-            let unknown_keys: IndexMap<String, Known<String>> = n
-                .item
+            let unknown: TagMap = item
                 .unknown
                 .iter()
-                .filter_map(|p| p.strip_prefix(&prefix))
-                .map(|k| (unescape(k), Known::Unknown))
+                .filter_map(|p| p.strip_prefix('/')?.strip_prefix(key)?.strip_prefix('/'))
+                .map(|k| (k.replace("~1", "/").replace("~0", "~"), Known::Unknown))
                 .collect();
-            (!unknown_keys.is_empty()).then_some(Known::Known(unknown_keys))
+            (!unknown.is_empty()).then_some(Known::Known(unknown))
         }
-        Attr::Known(Value::Object(map)) => {
-            let mut out: IndexMap<String, Known<String>> = IndexMap::with_capacity(map.len());
-            for (k, v) in map {
-                let pointer = format!("/{key}/{}", escape(k));
-                if n.is_unknown_at(&pointer) {
-                    out.insert(k.clone(), Known::Unknown);
-                } else if let Some(s) = scalar(v) {
-                    out.insert(k.clone(), Known::Known(s));
-                }
-            }
-            let prefix = format!("/{key}/");
-            for p in &n.item.unknown {
-                if let Some(k) = p.strip_prefix(&prefix) {
-                    out.entry(unescape(k)).or_insert(Known::Unknown);
-                }
-            }
-            Some(Known::Known(out))
-        }
-        Attr::Known(_) => None,
     }
 }
 
-/// Tag values are strings; numbers and booleans are written as text, `null` is no tag.
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        Value::Object(_) | Value::Array(_) => Some(v.to_string()),
-        other => Some(other.to_string()),
-    }
-}
-
-fn escape(k: &str) -> String {
-    k.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(k: &str) -> String {
-    k.replace("~1", "/").replace("~0", "~")
+/// A tag map as a plain attribute value (unknown values are `null`, as in `after`).
+pub(crate) fn as_value(map: &RawTags) -> Value {
+    Value::Object(
+        map.iter()
+            .map(|(k, v)| {
+                (
+                    k.to_owned(),
+                    v.map_or(Value::Null, |v| Value::String(v.to_owned())),
+                )
+            })
+            .collect(),
+    )
 }
