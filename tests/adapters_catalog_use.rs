@@ -35,7 +35,7 @@ regions = [
 
 #[test]
 fn snapshot_builtin_catalog() {
-    insta::assert_json_snapshot!(load(PLAN));
+    insta::assert_snapshot!(adapters_common::pretty(&load(PLAN)));
 }
 
 #[test]

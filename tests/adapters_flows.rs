@@ -25,7 +25,7 @@ fn targets(r: &Resource) -> Vec<(String, u32, Option<String>)> {
 
 #[test]
 fn snapshot_aws() {
-    insta::assert_json_snapshot!(load("plans/aws-flows.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/aws-flows.json")));
 }
 
 #[test]

@@ -11,7 +11,7 @@ const PLAN: &str = "plans/azure.json";
 
 #[test]
 fn snapshot() {
-    insta::assert_json_snapshot!(load(PLAN));
+    insta::assert_snapshot!(adapters_common::pretty(&load(PLAN)));
 }
 
 #[test]

@@ -9,12 +9,14 @@ use adapters_common::{custody, find, load, region};
 
 #[test]
 fn snapshot_terraform_1_9() {
-    insta::assert_json_snapshot!(load("plans/aws-modules.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/aws-modules.json")));
 }
 
 #[test]
 fn snapshot_terraform_0_12() {
-    insta::assert_json_snapshot!(load("plans/aws-legacy-tf012-modules.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load(
+        "plans/aws-legacy-tf012-modules.json"
+    )));
 }
 
 #[test]

@@ -9,22 +9,22 @@ use juris::model::Known;
 
 #[test]
 fn snapshot_alicloud() {
-    insta::assert_json_snapshot!(load("plans/alicloud.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/alicloud.json")));
 }
 
 #[test]
 fn snapshot_tencentcloud() {
-    insta::assert_json_snapshot!(load("plans/tencentcloud.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/tencentcloud.json")));
 }
 
 #[test]
 fn snapshot_huaweicloud() {
-    insta::assert_json_snapshot!(load("plans/huaweicloud.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/huaweicloud.json")));
 }
 
 #[test]
 fn snapshot_oci() {
-    insta::assert_json_snapshot!(load("plans/oci.json"));
+    insta::assert_snapshot!(adapters_common::pretty(&load("plans/oci.json")));
 }
 
 #[test]

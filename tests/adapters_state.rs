@@ -13,7 +13,7 @@ const STATE: &str = "state/aws-google-state.json";
 
 #[test]
 fn snapshot() {
-    insta::assert_json_snapshot!(load(STATE));
+    insta::assert_snapshot!(adapters_common::pretty(&load(STATE)));
 }
 
 #[test]

@@ -18,10 +18,9 @@ pub(crate) fn read(input: Input<'_>, projection: &Projection) -> Result<Inventor
         }
         if let (Projection::Keys(keys), Value::Object(attrs)) = (projection, &mut r.attributes) {
             attrs.retain(|k, _| keys.contains(k));
-            r.unknown_attributes.retain(|p| {
-                let top = p.trim_start_matches('/').split('/').next().unwrap_or("");
-                keys.contains(&top.replace("~1", "/").replace("~0", "~"))
-            });
+            if let Value::Object(unknown) = &mut r.unknown_attributes {
+                unknown.retain(|k, _| keys.contains(k));
+            }
         }
     }
     inv.inputs.push(InputInfo {

@@ -63,7 +63,9 @@ enum Command {
     #[command(after_help = "Examples:\n  juris test policies/\n  juris test policies/ --coverage")]
     Test(test::TestArgs),
     /// Format .juris files in the canonical layout.
-    #[command(after_help = "Examples:\n  juris fmt\n  juris fmt policies/\n  juris fmt --check policies/")]
+    #[command(
+        after_help = "Examples:\n  juris fmt\n  juris fmt policies/\n  juris fmt --check policies/"
+    )]
     Fmt(fmt::FmtArgs),
     /// Compile the policy set to a self-contained WebAssembly module.
     #[command(

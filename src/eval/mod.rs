@@ -411,7 +411,7 @@ fn field<'a>(v: Value<'a>, f: Field) -> Value<'a> {
                 Known::Known(t) => Value::Tags(t),
                 Known::Unknown => Value::Unknown,
             },
-            Attributes => Value::Json(&r.attributes, unknown_tree(r)),
+            Attributes => Value::Json(&r.attributes, r.unknown_tree()),
             Flows => Value::Flows(&r.flows),
             _ => Value::Null,
         },
@@ -462,9 +462,4 @@ fn field<'a>(v: Value<'a>, f: Field) -> Value<'a> {
         },
         _ => Value::Null,
     }
-}
-
-/// The `after_unknown`-shaped tree of a resource's unknown attributes, if any.
-fn unknown_tree(_r: &Resource) -> Option<&serde_json::Value> {
-    None
 }

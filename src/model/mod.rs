@@ -76,9 +76,11 @@ pub struct Resource {
     /// Raw planned attribute values (possibly only the ones the policies read).
     #[serde(default = "empty_object")]
     pub attributes: serde_json::Value,
-    /// JSON Pointers (RFC 6901) into `attributes` whose values are unknown until apply.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unknown_attributes: Vec<String>,
+    /// Which parts of `attributes` are unknown until apply, in the shape of Terraform's
+    /// `after_unknown`: `true` marks an unknown value, objects and arrays mirror
+    /// `attributes`. `null` (or absent) when nothing is unknown.
+    #[serde(default, skip_serializing_if = "is_nothing_unknown")]
+    pub unknown_attributes: serde_json::Value,
     /// Where copies of this resource's data go, transitively.
     #[serde(default)]
     pub flows: Vec<Flow>,
@@ -216,6 +218,77 @@ impl Location {
             derivation: derivation.into(),
         }
     }
+}
+
+fn is_nothing_unknown(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+impl Resource {
+    /// The unknown-attributes tree, when anything is unknown.
+    pub fn unknown_tree(&self) -> Option<&serde_json::Value> {
+        (!is_nothing_unknown(&self.unknown_attributes)).then_some(&self.unknown_attributes)
+    }
+}
+
+/// Build an `after_unknown`-shaped tree from RFC 6901 pointers, using `attributes` to
+/// tell arrays (numeric segments of a list) from objects.
+pub fn unknown_tree_from_pointers<'a>(
+    pointers: impl IntoIterator<Item = &'a str>,
+    attributes: &serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut tree = Value::Null;
+    for pointer in pointers {
+        if pointer.is_empty() {
+            return Value::Bool(true);
+        }
+        let segments: Vec<String> = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut node = &mut tree;
+        let mut shape = Some(attributes);
+        for (i, seg) in segments.iter().enumerate() {
+            let last = i + 1 == segments.len();
+            let index = seg
+                .parse::<usize>()
+                .ok()
+                .filter(|_| matches!(shape, Some(Value::Array(_))));
+            match index {
+                Some(n) => {
+                    if !node.is_array() {
+                        *node = Value::Array(Vec::new());
+                    }
+                    let Value::Array(items) = node else { break };
+                    if items.len() <= n {
+                        items.resize(n + 1, Value::Object(Default::default()));
+                    }
+                    shape = shape.and_then(|s| s.get(n));
+                    node = &mut items[n];
+                }
+                None => {
+                    if !node.is_object() {
+                        *node = Value::Object(Default::default());
+                    }
+                    let Value::Object(map) = node else { break };
+                    shape = shape.and_then(|s| s.get(seg.as_str()));
+                    node = map
+                        .entry(seg.clone())
+                        .or_insert(Value::Object(Default::default()));
+                }
+            }
+            if last {
+                *node = Value::Bool(true);
+            }
+        }
+    }
+    tree
 }
 
 fn managed() -> String {

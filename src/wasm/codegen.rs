@@ -287,13 +287,14 @@ impl Gen<'_> {
         coll: &Expr,
         body: &Expr,
     ) -> String {
-        let (c, n, i, u, t, item, mark) = (
+        let (c, n, i, u, t, item, mark, umark) = (
             self.local("i64"),
             self.local("i32"),
             self.local("i32"),
             self.local("i32"),
             self.local("i32"),
             self.local("i64"),
+            self.local("i32"),
             self.local("i32"),
         );
         let k = self.next;
@@ -304,7 +305,9 @@ impl Gen<'_> {
             Quant::Any => (1, V_TRUE, V_FALSE),
             Quant::All => (0, V_FALSE, V_TRUE),
         };
-        let (save, restore, observe) = match (self.record, label) {
+        // In explain mode the first undecided element's evidence is kept (from `umark`)
+        // until a deciding element turns up; then the deciding one is the witness.
+        let (save, restore, observe, keep_undecided, drop_undecided) = match (self.record, label) {
             (true, l) => (
                 format!("(local.set {mark} (global.get $obs_n))"),
                 format!("(global.set $obs_n (local.get {mark}))"),
@@ -314,8 +317,10 @@ impl Gen<'_> {
                     )
                 })
                 .unwrap_or_default(),
+                format!("(local.set {umark} (local.get {mark}))"),
+                format!("(if (local.get {u}) (then (call $obs_drain (local.get {umark}) (local.get {mark}))))"),
             ),
-            (false, _) => (String::new(), String::new(), String::new()),
+            (false, _) => (String::new(), String::new(), String::new(), String::new(), String::new()),
         };
         format!(
             "(block $q{k} (result i64)
@@ -331,9 +336,9 @@ impl Gen<'_> {
     {save}
     (local.set $s{slot} (local.get {item}))
     (local.set {t} (call $truth {body}))
-    (if (i32.eq (local.get {t}) (i32.const {decisive})) (then {observe} (br $q{k} (i64.const {v_decisive}))))
+    (if (i32.eq (local.get {t}) (i32.const {decisive})) (then {drop_undecided} {observe} (br $q{k} (i64.const {v_decisive}))))
     (if (i32.and (i32.eq (local.get {t}) (i32.const 2)) (i32.eqz (local.get {u})))
-      (then (local.set {u} (i32.const 1)) {observe} (br $l{k})))
+      (then (local.set {u} (i32.const 1)) {keep_undecided} {observe} (br $l{k})))
     {restore}
     (br $l{k})))
   (select (i64.const {V_UNKNOWN}) (i64.const {v_other}) (local.get {u})))"

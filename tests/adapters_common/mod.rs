@@ -82,3 +82,9 @@ pub fn render(e: &dyn miette::Diagnostic) -> String {
         .unwrap();
     out
 }
+
+/// Pretty JSON for a snapshot. (insta's own JSON serialiser cannot see through
+/// serde_json's `arbitrary_precision` numbers, so snapshots go through serde_json.)
+pub fn pretty(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}

@@ -189,16 +189,15 @@ pub(crate) fn normalise(
             };
             attributes.insert(k.into_owned(), v);
         }
-        let unknown_attributes = item
-            .unknown
-            .iter()
-            .filter(|p| {
+        let attributes = Value::Object(attributes);
+        let unknown_attributes = crate::model::unknown_tree_from_pointers(
+            item.unknown.iter().filter(|p: &&str| {
                 let top = p.trim_start_matches('/').split('/').next().unwrap_or("");
                 // Attribute names never contain `/` or `~`, so `top` needs no unescaping.
                 p.is_empty() || keep.projects(top)
-            })
-            .map(str::to_owned)
-            .collect();
+            }),
+            &attributes,
+        );
         let placed = Rc::unwrap_or_clone(placed);
         resources.push(Resource {
             address: item.address,
@@ -211,7 +210,7 @@ pub(crate) fn normalise(
             location: placed.location,
             custody: placed.custody,
             tags,
-            attributes: Value::Object(attributes),
+            attributes,
             unknown_attributes,
             flows,
         });

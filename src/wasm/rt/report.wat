@@ -48,6 +48,14 @@
   (i64.store offset=8 (i32.add (global.get $obs) (i32.shl (global.get $obs_n) (i32.const 4))) (local.get $v))
   (global.set $obs_n (i32.add (global.get $obs_n) (i32.const 1))))
 
+(func $obs_drain (param $start i32) (param $end i32)
+  ;; Remove observations start..end, keeping the ones after them in order.
+  (memory.copy
+    (i32.add (global.get $obs) (i32.shl (local.get $start) (i32.const 4)))
+    (i32.add (global.get $obs) (i32.shl (local.get $end) (i32.const 4)))
+    (i32.shl (i32.sub (global.get $obs_n) (local.get $end)) (i32.const 4)))
+  (global.set $obs_n (i32.sub (global.get $obs_n) (i32.sub (local.get $end) (local.get $start)))))
+
 (func $add_match (param $e i32) (param $addr i32)
   (local $new i32)
   (if (i32.eq (global.get $matches_n) (global.get $matches_cap))
