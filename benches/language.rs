@@ -107,7 +107,7 @@ fn resource(i: usize) -> Resource {
         },
         tags: Known::Known(tags),
         attributes: serde_json::json!({}),
-        unknown_attributes: Vec::new(),
+        unknown_attributes: serde_json::Value::Null,
         flows: Vec::new(),
     }
 }
