@@ -251,3 +251,49 @@ fn alibaba_tencent_and_huawei_copies() {
     let db = find(&hw, "huaweicloud_rds_instance.db");
     assert_eq!(db.flows[0].target, "cn-east-3");
 }
+
+/// AWS provider 4+ computes `replication_configuration` on every new bucket, so the
+/// plan marks it unknown even when nothing replicates. Only a configuration that sets
+/// it declares a copy (whose destination is then unknown until apply).
+#[test]
+fn an_unconfigured_computed_replication_block_is_not_a_flow() {
+    let plan = br#"{
+      "format_version": "1.2",
+      "resource_changes": [
+        {"address": "aws_s3_bucket.plain", "mode": "managed", "type": "aws_s3_bucket", "name": "plain",
+         "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["create"], "after": {"bucket": "plain"},
+                    "after_unknown": {"replication_configuration": true, "arn": true}}},
+        {"address": "aws_s3_bucket.legacy", "mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+         "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["create"], "after": {"bucket": "legacy"},
+                    "after_unknown": {"replication_configuration": true, "arn": true}}}
+      ],
+      "configuration": {
+        "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}}},
+        "root_module": {"resources": [
+          {"address": "aws_s3_bucket.plain", "mode": "managed", "type": "aws_s3_bucket", "name": "plain",
+           "provider_config_key": "aws", "expressions": {"bucket": {"constant_value": "plain"}}},
+          {"address": "aws_s3_bucket.legacy", "mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+           "provider_config_key": "aws", "expressions": {"bucket": {"constant_value": "legacy"},
+             "replication_configuration": [{"role": {"references": ["var.role"]},
+               "rules": [{"destination": [{"bucket": {"references": ["var.dest"]}}]}]}]}}
+        ]}
+      }
+    }"#;
+    let catalog = juris::catalog::Catalog::builtin();
+    let inv = juris::adapters::load_bytes(
+        "plan.json",
+        plan,
+        &juris::adapters::LoadOptions::new(&catalog),
+    )
+    .expect("plan loads");
+    assert!(
+        adapters_common::find(&inv, "aws_s3_bucket.plain")
+            .flows
+            .is_empty()
+    );
+    let legacy = adapters_common::find(&inv, "aws_s3_bucket.legacy");
+    assert_eq!(legacy.flows.len(), 1, "{:?}", legacy.flows);
+    assert!(legacy.flows[0].location.countries.is_unknown());
+}

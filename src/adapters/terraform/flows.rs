@@ -125,6 +125,10 @@ fn declare(r: &mut Resolver<'_, '_>, i: usize, edges: &mut [Vec<Edge>]) {
         }
     };
     match rtype {
+        // AWS provider 4+ computes the deprecated inline `replication_configuration` of
+        // every new bucket, so the plan marks it unknown even when nothing replicates:
+        // only a configuration that sets it declares a copy.
+        "aws_s3_bucket" if n.cfg.is_some() && n.expr("replication_configuration").is_none() => {}
         "aws_s3_bucket" => own(
             r,
             edges,
