@@ -59,6 +59,12 @@ pub struct Evaluator<'a> {
     stack: Vec<Value<'a>>,
     /// In explain mode, the observations made so far.
     observations: Option<Vec<(LabelId, Value<'a>)>>,
+    /// Results of functions called with the current resource as their only argument,
+    /// by function id, valid while `memo_generation` matches: several rules ask the same
+    /// questions of a resource (its data classes, say), and functions are pure.
+    memo: Vec<(u32, Value<'a>)>,
+    memo_generation: u32,
+    memo_resource: *const Resource,
 }
 
 impl<'a> Evaluator<'a> {
@@ -69,11 +75,18 @@ impl<'a> Evaluator<'a> {
             today,
             stack: Vec::with_capacity(64),
             observations: None,
+            memo: vec![(0, Value::Null); program.functions.len()],
+            memo_generation: 1,
+            memo_resource: std::ptr::null(),
         }
     }
 
     /// Evaluate a rule on one resource; `None` when the rule does not apply to it.
     pub fn rule(&mut self, rule: &'a ir::Rule, resource: &'a Resource) -> Option<Outcome> {
+        if !std::ptr::eq(self.memo_resource, resource) {
+            self.memo_resource = resource;
+            self.memo_generation = self.memo_generation.wrapping_add(1).max(1);
+        }
         self.stack.clear();
         self.stack.resize(rule.frame.max(1) as usize, Value::Null);
         self.stack[0] = Value::Resource(resource);
@@ -290,6 +303,18 @@ impl<'a> Evaluator<'a> {
             let v = self.eval(a, base);
             self.stack.push(v);
         }
+        let memoised = match self.stack.get(new_base..) {
+            Some([Value::Resource(r)]) => std::ptr::eq(*r, self.memo_resource),
+            _ => false,
+        };
+        if memoised
+            && let Some((generation, v)) = self.memo.get(id as usize)
+            && *generation == self.memo_generation
+        {
+            let v = v.clone();
+            self.stack.truncate(new_base);
+            return v;
+        }
         self.stack
             .resize(new_base + (f.frame as usize).max(args.len()), Value::Null);
         // Evidence inside functions would be noise: the call's result is what counts.
@@ -297,6 +322,9 @@ impl<'a> Evaluator<'a> {
         let v = self.eval(&f.body, new_base);
         self.observations = saved;
         self.stack.truncate(new_base);
+        if memoised && let Some(slot) = self.memo.get_mut(id as usize) {
+            *slot = (self.memo_generation, v.clone());
+        }
         v
     }
 
