@@ -274,7 +274,7 @@ fn progress_indicator_on_a_terminal_for_large_inputs() {
     };
     let large = shown(10_001);
     assert!(
-        large.contains("juris: checked 9216 of 10001 resources"),
+        large.contains("juris: checked ") && large.contains(" of 10001 resources"),
         "{large:?}"
     );
     let small = shown(10_000);

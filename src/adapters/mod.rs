@@ -120,10 +120,15 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Inventory, AdapterEr
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let prepared = prepare(&name, &bytes, opts)?;
-    // The text is no longer needed: free it before building the inventory.
+    load_owned(&name, bytes, opts)
+}
+
+/// [`load_bytes`] for an input the caller no longer needs: its text is freed before
+/// the inventory is built, so peak memory is the larger of the two, not their sum.
+pub fn load_owned(name: &str, bytes: impl AsRef<[u8]>, opts: &LoadOptions) -> Result<Inventory, AdapterError> {
+    let prepared = prepare(name, bytes.as_ref(), opts)?;
     drop(bytes);
-    Ok(finish(&name, prepared, opts))
+    Ok(finish(name, prepared, opts))
 }
 
 /// Reads one input held in memory; `name` is how diagnostics and the inventory call it.

@@ -81,17 +81,62 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
     let mut parts = Vec::with_capacity(names.len());
     let mut digests = Vec::new();
     for name in names {
-        let bytes = read_bytes(name, opts.max_bytes)?;
+        let input = read_input(name, opts.max_bytes)?;
         if options.digests {
-            digests.push((name.clone(), sha256_hex(&bytes)));
+            digests.push((name.clone(), sha256_hex(input.bytes())));
         }
-        parts.push(adapters::load_bytes(name, &bytes, &opts)?);
+        // The input's text is released as soon as it is parsed, before the
+        // inventory is built.
+        parts.push(adapters::load_owned(name, input, &opts)?);
     }
     Ok(Loaded {
         inventory: adapters::merge(parts),
         digests,
         catalog_version: catalog.version(),
     })
+}
+
+/// An input's bytes: a large file is mapped (the kernel shares its page cache), the
+/// rest are read.
+pub enum InputBytes {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl InputBytes {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            InputBytes::Read(v) => v,
+            InputBytes::Mapped(m) => m,
+        }
+    }
+}
+
+impl AsRef<[u8]> for InputBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+/// Files at least this large are mapped rather than read.
+const MAP_AT_BYTES: u64 = 1 << 20;
+
+/// Open one input (a file or `-` for stdin), refusing files over the size limit.
+pub fn read_input(name: &str, limit: u64) -> Result<InputBytes, InputError> {
+    if name != "-"
+        && let Ok(meta) = std::fs::metadata(name)
+        && meta.is_file()
+        && meta.len() >= MAP_AT_BYTES
+        && meta.len() <= limit
+        && let Ok(file) = std::fs::File::open(name)
+    {
+        // SAFETY: the map is read-only and lives only while this input is parsed; a
+        // plan rewritten underneath a running check could only make the parse fail.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(InputBytes::Mapped(map));
+        }
+    }
+    read_bytes(name, limit).map(InputBytes::Read)
 }
 
 /// Read the raw bytes of one input, refusing files over the size limit before reading.

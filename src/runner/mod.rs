@@ -7,6 +7,7 @@
 mod err;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ pub use err::RunError;
 use crate::eval::glob;
 use crate::eval::{Compiled, Evaluator, Explanation, Outcome};
 use crate::ir::{Enforcement, Exception, Program, RuleMeta, Severity};
-use crate::model::Inventory;
+use crate::model::{Inventory, Resource};
 
 /// Version of the report document.
 pub const REPORT_VERSION: u32 = 1;
@@ -190,63 +191,33 @@ pub fn run_with_progress(
     for (i, e) in program.exceptions.iter().enumerate() {
         by_rule.entry(e.rule.as_str()).or_default().push(i);
     }
-    let mut matched: Vec<Vec<String>> = vec![Vec::new(); program.exceptions.len()];
+    let work = Work {
+        program,
+        compiled,
+        options,
+        exceptions_of: rules
+            .iter()
+            .map(|r| by_rule.get(r.meta.id.as_str()).map(Vec::as_slice).unwrap_or(&[]))
+            .collect(),
+        rules,
+        done: AtomicUsize::new(0),
+        total: inventory.resources.len(),
+    };
+    let total = inventory.resources.len();
+    let parts = work.evaluate_all(&inventory.resources, progress);
     let mut summary = Summary {
-        resources: inventory.resources.len(),
-        rules: rules.len(),
+        resources: total,
+        rules: work.rules.len(),
         ..Summary::default()
     };
+    let mut matched: Vec<Vec<String>> = vec![Vec::new(); program.exceptions.len()];
     let mut findings = Vec::new();
-    let mut ev = Evaluator::new(program, compiled, options.today);
-    let exceptions_of: Vec<&[usize]> = rules
-        .iter()
-        .map(|r| {
-            by_rule
-                .get(r.meta.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-        })
-        .collect();
-    let total = inventory.resources.len();
-    // Resource by resource, every rule: what the rules share about one resource (its
-    // classification, say) is computed while that resource is at hand.
-    for (done, resource) in inventory.resources.iter().enumerate() {
-        if done % PROGRESS_EVERY == 0 {
-            progress(done, total);
-        }
-        for (rule, exceptions) in rules.iter().zip(&exceptions_of) {
-            let outcome = match ev.rule(rule, resource) {
-                None => continue,
-                Some(o) => o,
-            };
-            summary.evaluated += 1;
-            let outcome = match outcome {
-                Outcome::Pass => {
-                    summary.passed += 1;
-                    continue;
-                }
-                Outcome::Violation => FindingOutcome::Violation,
-                Outcome::Undetermined => FindingOutcome::Undetermined,
-            };
-            let mut finding = finding(&mut ev, rule, resource, outcome);
-            for &i in *exceptions {
-                let e = &program.exceptions[i];
-                if !e.resources.iter().any(|g| glob(&resource.address, g)) {
-                    continue;
-                }
-                matched[i].push(resource.address.clone());
-                if e.expires < options.today {
-                    finding
-                        .expired_exception
-                        .get_or_insert_with(|| exception_ref(e));
-                } else if finding.exception.is_none() {
-                    finding.exception = Some(exception_ref(e));
-                    finding.waived_outcome = Some(finding.outcome);
-                    finding.outcome = FindingOutcome::Excepted;
-                }
-            }
-            finding.blocking = blocks(&rule.meta, finding.outcome, options.fail_on);
-            findings.push(finding);
+    for part in parts {
+        summary.evaluated += part.evaluated;
+        summary.passed += part.passed;
+        findings.extend(part.findings);
+        for (all, some) in matched.iter_mut().zip(part.matched) {
+            all.extend(some);
         }
     }
     progress(total, total);
@@ -311,6 +282,123 @@ pub fn run_with_progress(
         exceptions,
         summary,
     })
+}
+
+/// Chunks below this many resources are not worth a thread.
+const PARALLEL_CHUNK: usize = 4096;
+
+/// What one chunk of resources gave.
+struct Partial {
+    findings: Vec<Finding>,
+    evaluated: usize,
+    passed: usize,
+    /// Per exception, the addresses it matched.
+    matched: Vec<Vec<String>>,
+}
+
+/// The rules to run and what they need, shared by the threads that run them.
+struct Work<'a> {
+    program: &'a Program,
+    compiled: &'a Compiled,
+    options: &'a RunOptions,
+    rules: Vec<&'a crate::ir::Rule>,
+    /// Per rule, the indexes of the exceptions that name it.
+    exceptions_of: Vec<&'a [usize]>,
+    /// Resources evaluated so far, over all threads, out of `total` (for progress).
+    done: AtomicUsize,
+    total: usize,
+}
+
+impl Work<'_> {
+    /// Evaluate every resource, in contiguous chunks on as many threads as there are
+    /// cores: each resource is independent, and merging in chunk order keeps the
+    /// result exactly what one thread would give.
+    fn evaluate_all(&self, resources: &[Resource], progress: &mut dyn FnMut(usize, usize)) -> Vec<Partial> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(resources.len() / PARALLEL_CHUNK)
+            .clamp(1, 8);
+        let size = resources.len().div_ceil(threads).max(1);
+        let mut chunks = resources.chunks(size);
+        let Some(first) = chunks.next() else {
+            progress(0, 0);
+            return Vec::new();
+        };
+        std::thread::scope(|scope| {
+            let others: Vec<_> = chunks
+                .map(|chunk| {
+                    let spawned = std::thread::Builder::new()
+                        .name("juris-evaluate".into())
+                        .stack_size(crate::diag::COMPILER_STACK)
+                        .spawn_scoped(scope, move || self.evaluate(chunk, &mut |_, _| {}));
+                    (chunk, spawned)
+                })
+                .collect();
+            let mut parts = vec![self.evaluate(first, progress)];
+            for (chunk, spawned) in others {
+                let part = match spawned.map(|h| h.join()) {
+                    Ok(Ok(part)) => part,
+                    Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                    // No thread to be had: evaluate the chunk here.
+                    Err(_) => self.evaluate(chunk, &mut |_, _| {}),
+                };
+                parts.push(part);
+            }
+            parts
+        })
+    }
+
+    /// Resource by resource, every rule: what the rules share about one resource (its
+    /// classification, say) is computed once while that resource is at hand.
+    fn evaluate(&self, resources: &[Resource], progress: &mut dyn FnMut(usize, usize)) -> Partial {
+        let (program, options) = (self.program, self.options);
+        let mut ev = Evaluator::new(program, self.compiled, options.today);
+        let mut part = Partial {
+            findings: Vec::new(),
+            evaluated: 0,
+            passed: 0,
+            matched: vec![Vec::new(); program.exceptions.len()],
+        };
+        for (i, resource) in resources.iter().enumerate() {
+            if i % PROGRESS_EVERY == 0 && i > 0 {
+                let done = self.done.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
+                progress(done.min(self.total), self.total);
+            }
+            for (rule, exceptions) in self.rules.iter().zip(&self.exceptions_of) {
+                let outcome = match ev.rule(rule, resource) {
+                    None => continue,
+                    Some(o) => o,
+                };
+                part.evaluated += 1;
+                let outcome = match outcome {
+                    Outcome::Pass => {
+                        part.passed += 1;
+                        continue;
+                    }
+                    Outcome::Violation => FindingOutcome::Violation,
+                    Outcome::Undetermined => FindingOutcome::Undetermined,
+                };
+                let mut finding = finding(&mut ev, rule, resource, outcome);
+                for &i in *exceptions {
+                    let e = &program.exceptions[i];
+                    if !e.resources.iter().any(|g| glob(&resource.address, g)) {
+                        continue;
+                    }
+                    part.matched[i].push(resource.address.clone());
+                    if e.expires < options.today {
+                        finding.expired_exception.get_or_insert_with(|| exception_ref(e));
+                    } else if finding.exception.is_none() {
+                        finding.exception = Some(exception_ref(e));
+                        finding.waived_outcome = Some(finding.outcome);
+                        finding.outcome = FindingOutcome::Excepted;
+                    }
+                }
+                finding.blocking = blocks(&rule.meta, finding.outcome, options.fail_on);
+                part.findings.push(finding);
+            }
+        }
+        part
+    }
 }
 
 /// A finding before exceptions: the rule's verdict, explained.

@@ -93,6 +93,8 @@ const AZURE_PARENTS: &[&str] = &[
     "recovery_vault_name",
 ];
 const GOOGLE_PARENTS: &[&str] = &["bucket", "instance", "dataset_id"];
+/// Every argument that can name a parent, so the reader keeps their expressions.
+pub(crate) const PARENT_KEYS: &[&[&str]] = &[AZURE_PARENTS, GOOGLE_PARENTS];
 
 pub(crate) struct Resolver<'a, 'n> {
     pub catalog: &'a Catalog,

@@ -409,8 +409,53 @@ pub(crate) struct RawConfigResource {
     pub address: String,
     #[serde(default, deserialize_with = "nullable")]
     pub provider_config_key: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    /// Only the arguments location, flows and parents read: a configuration block's
+    /// other expressions can be large, and a plan may hold thousands of blocks.
+    #[serde(default, deserialize_with = "needed_expressions")]
     pub expressions: Map<String, Value>,
+}
+
+/// Whether a configuration argument can matter: an attribute the adapter reads, or a
+/// reference to a parent resource.
+fn config_needed(key: &str) -> bool {
+    // Tags are read from the planned values (and provider default tags), never from a
+    // resource's configuration, and are often the bulk of it.
+    let tags = matches!(
+        key,
+        "tags" | "tags_all" | "labels" | "effective_labels" | "freeform_tags" | "defined_tags"
+    );
+    !tags && (needed(key) || super::locate::PARENT_KEYS.iter().any(|keys| keys.contains(&key)))
+}
+
+fn needed_expressions<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    struct Needed;
+    impl<'de> serde::de::Visitor<'de> for Needed {
+        type Value = Map<String, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of expressions")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Map::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Map::new())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if config_needed(&key) {
+                    out.insert(key.into_owned(), map.next_value()?);
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_option(Needed)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -668,6 +713,11 @@ impl<'de> Visitor<'de> for ChangesSeed<'_> {
             origin: Origin::Change(out.len()),
             values_key: "change",
         })? {
+            // Grow by a quarter, not double: the whole input is still in memory, and
+            // a doubling's old and new buffers side by side set the peak.
+            if out.len() == out.capacity() {
+                out.reserve_exact((out.len() / 4).max(1024));
+            }
             out.push(item);
         }
         Ok(out)
