@@ -39,6 +39,7 @@ class Model:
         self.changes = plan.get("resource_changes") or []
         config = plan.get("configuration") or {}
         self.provider_keys = {}
+        self.expressions = {}
         self._index_module(config.get("root_module") or {}, "")
         self.provider_regions = {}
         for key, pc in (config.get("provider_config") or {}).items():
@@ -55,26 +56,65 @@ class Model:
     def _index_module(self, module, prefix):
         for r in module.get("resources") or []:
             self.provider_keys[prefix + r["address"]] = r.get("provider_config_key")
+            self.expressions[prefix + r["address"]] = r.get("expressions") or {}
         for name, call in (module.get("module_calls") or {}).items():
             self._index_module(call.get("module") or {}, f"{prefix}module.{name}.")
 
     # -- location ---------------------------------------------------------
 
+    @staticmethod
+    def config_address(rc):
+        module = re.sub(r"\[[^\]]*\]", "", rc.get("module_address", ""))
+        return f"{module}.{rc['type']}.{rc['name']}" if module else f"{rc['type']}.{rc['name']}"
+
+    def configured(self, rc, attr):
+        """(set, value): whether the configuration sets the argument, and its value
+        when that is a constant or a root variable."""
+        expr = self.expressions.get(self.config_address(rc), {}).get(attr)
+        if expr is None:
+            return False, None
+        if isinstance(expr.get("constant_value"), str):
+            return True, expr["constant_value"]
+        refs = expr.get("references") or []
+        if refs and refs[0].startswith("var."):
+            value = (self.plan.get("variables") or {}).get(refs[0][4:], {}).get("value")
+            if isinstance(value, str):
+                return True, value
+        return True, None
+
     def region(self, rc):
-        """The region code, or None when unknown at plan time."""
+        """The region code, or None when unknown at plan time. A resource's own
+        region / location wins; unknown, it decides only when the configuration sets it
+        (computed without an argument, the provider's region applies)."""
         after, unknown = rc["change"]["after"], rc["change"].get("after_unknown") or {}
         for attr, norm in (
             ("region", str.lower),
             ("location", lambda v: v.lower().replace(" ", "")),
-            ("zone", lambda v: re.sub(r"-[a-z]$", "", v.lower())),
         ):
-            if unknown.get(attr) is True:
-                return None
             if isinstance(after.get(attr), str):
                 return norm(after[attr])
-        module = re.sub(r"\[[^\]]*\]", "", rc.get("module_address", ""))
-        address = f"{module}.{rc['type']}.{rc['name']}" if module else f"{rc['type']}.{rc['name']}"
-        return self.provider_regions.get(self.provider_keys.get(address))
+            if unknown.get(attr) is True:
+                is_set, value = self.configured(rc, attr)
+                if is_set:
+                    return norm(value) if value is not None else None
+        if isinstance(after.get("zone"), str):
+            return re.sub(r"-[a-z]$", "", after["zone"].lower())
+        return self.provider_regions.get(self.provider_keys.get(self.config_address(rc)))
+
+    def is_global(self, rc):
+        return any(rc["type"].startswith(p) for p in self.cat["global_type_prefixes"]) and not rc["type"].startswith(
+            "aws_route53_resolver_"
+        )
+
+    def place_of(self, family, rc):
+        region = self.region(rc)
+        if not self.is_global(rc):
+            return self.place(family, region)
+        # Global services have no region: no countries; custody is the provider's
+        # (or the configured region's operator).
+        info = self.cat["regions"].get(family, {}).get(region) if region else None
+        custody = ((info or {}).get("operator") or {}).get("jurisdiction", self.jurisdiction[family])
+        return {"known": True, "countries": [], "custody": custody}
 
     def place(self, family, region):
         info = self.cat["regions"].get(family, {}).get(region) if region else None
@@ -155,7 +195,7 @@ def evaluate(plan, catalog):
         protected = and3(holding, m.protected(cls))
         res[i] = {
             "address": rc["address"],
-            "place": m.place(provider["family"], m.region(rc)),
+            "place": m.place_of(provider["family"], rc),
             "holding": holding,
             "protected": protected,
             "us": and3(protected, m.subjects_include(subj, lambda c: c == "US")),
@@ -193,6 +233,9 @@ def evaluate(plan, catalog):
         if rc["type"] == "aws_dynamodb_table":
             for rep in after.get("replica") or []:
                 flows.setdefault(i, []).append(m.place("aws", rep["region_name"]))
+        if rc["type"] == "google_storage_bucket" and isinstance(after.get("location"), str):
+            for member in catalog["regions"]["google"].get(after["location"].lower(), {}).get("members", []):
+                flows.setdefault(i, []).append(m.place("google", member))
         if rc["type"] == "azurerm_storage_account" and after.get("account_replication_type") in catalog["geo_redundant_replication"]:
             p = res[i]["place"]
             region = m.region(rc)

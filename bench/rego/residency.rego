@@ -77,6 +77,43 @@ provider_keys := object.union_n([
 	},
 ])
 
+# Configuration address -> the resource's configured arguments (for computed attributes).
+config_exprs := object.union_n([
+	{r.address: r.expressions |
+		some r in _cfg.resources
+	},
+	{concat(".", ["module", n1, r.address]): r.expressions |
+		some n1, c1 in _cfg.module_calls
+		some r in c1.module.resources
+	},
+	{concat(".", ["module", n1, "module", n2, r.address]): r.expressions |
+		some n1, c1 in _cfg.module_calls
+		some n2, c2 in c1.module.module_calls
+		some r in c2.module.resources
+	},
+	{concat(".", ["module", n1, "module", n2, "module", n3, r.address]): r.expressions |
+		some n1, c1 in _cfg.module_calls
+		some n2, c2 in c1.module.module_calls
+		some n3, c3 in c2.module.module_calls
+		some r in c3.module.resources
+	},
+])
+
+# A configured argument as a string: a constant or a root variable's value.
+config_value(rc, attr) := v if {
+	v := object.get(config_exprs, [config_address(rc), attr, "constant_value"], null)
+	is_string(v)
+} else := v if {
+	ref := object.get(config_exprs, [config_address(rc), attr, "references", 0], null)
+	is_string(ref)
+	startswith(ref, "var.")
+	v := object.get(input.variables, [substring(ref, 4, -1), "value"], null)
+	is_string(v)
+}
+
+# Whether the configuration sets the argument at all.
+configured(rc, attr) if object.get(config_exprs, [config_address(rc), attr], null) != null
+
 # Provider configuration key -> region, from a constant or a root variable.
 provider_regions := object.union(
 	{key: r |
@@ -99,24 +136,37 @@ config_address(rc) := concat(".", [regex.replace(m, `\[[^\]]*\]`, ""), rc.type, 
 	m != ""
 } else := concat(".", [rc.type, rc.name])
 
-# {"known": true, "region": code} or {"known": false}. A resource-level attribute that
-# is unknown at plan time makes the region unknown: it would override the provider's.
-region_of(rc) := {"known": false} if {
-	rc.change.after_unknown.region == true
-} else := {"known": true, "region": lower(rc.change.after.region)} if {
+# {"known": true, "region": code} or {"known": false}. A resource's own region /
+# location / zone wins. One unknown at plan time decides only if the configuration sets
+# it (then its configured value, if that is a constant or a variable, else unknown);
+# computed without an argument, it is a default the provider fills in from its own
+# configuration, so the provider's region applies.
+region_of(rc) := {"known": true, "region": lower(rc.change.after.region)} if {
 	is_string(rc.change.after.region)
-} else := {"known": false} if {
-	rc.change.after_unknown.location == true
-} else := {"known": true, "region": lower(replace(rc.change.after.location, " ", ""))} if {
+} else := r if {
+	rc.change.after_unknown.region == true
+	configured(rc, "region")
+	r := configured_region(rc, "region", lower)
+} else := {"known": true, "region": norm_location(rc.change.after.location)} if {
 	is_string(rc.change.after.location)
-} else := {"known": false} if {
-	rc.change.after_unknown.zone == true
-} else := {"known": true, "region": regex.replace(lower(rc.change.after.zone), `-[a-z]$`, "")} if {
+} else := r if {
+	rc.change.after_unknown.location == true
+	configured(rc, "location")
+	r := configured_region(rc, "location", norm_location)
+} else := {"known": true, "region": norm_zone(rc.change.after.zone)} if {
 	is_string(rc.change.after.zone)
 } else := {"known": true, "region": r} if {
 	r := object.get(provider_regions, object.get(provider_keys, config_address(rc), ""), null)
 	is_string(r)
 } else := {"known": false}
+
+configured_region(rc, attr, norm) := {"known": true, "region": norm(v)} if {
+	v := config_value(rc, attr)
+} else := {"known": false}
+
+norm_location(v) := lower(replace(v, " ", ""))
+
+norm_zone(v) := regex.replace(lower(v), `-[a-z]$`, "")
 
 # Where data sits and who holds it. Custody = the region's operator if it has one,
 # else the provider's company; with the region unknown it is still known for
@@ -129,6 +179,25 @@ place(fam, reg) := {"known": true, "region": reg.region, "countries": info.count
 } else := {"known": false, "custody": null} if {
 	catalog.families_with_operators[fam]
 } else := {"known": false, "custody": family_jurisdiction[fam]}
+
+# Global services (identity, DNS, edge) have no region: no countries, and with the
+# provider's region unknown they stay with the provider's company.
+global_place(fam, reg) := {"known": true, "region": null, "countries": [], "custody": custody} if {
+	info := object.get(catalog.regions, [fam, reg.region], null)
+	reg.known
+	info != null
+	custody := object.get(info, ["operator", "jurisdiction"], family_jurisdiction[fam])
+} else := {"known": true, "region": null, "countries": [], "custody": family_jurisdiction[fam]}
+
+is_global(rc) if {
+	some prefix in catalog.global_type_prefixes
+	startswith(rc.type, prefix)
+	not startswith(rc.type, "aws_route53_resolver_")
+}
+
+place_of(fam, rc) := global_place(fam, region_of(rc)) if is_global(rc)
+
+else := place(fam, region_of(rc))
 
 family_jurisdiction := {p.family: p.jurisdiction | some p in catalog.providers}
 
@@ -228,7 +297,7 @@ resource_info(rc) := info if {
 	protected := and3(holding, protected3(class))
 	info := {
 		"address": rc.address,
-		"place": place(fam, region_of(rc)),
+		"place": place_of(fam, rc),
 		"holding": holding,
 		"protected": protected,
 		"us": and3(protected, us_subject3(subjects)),
@@ -314,7 +383,17 @@ paired_place(p) := place("azurerm", {"known": true, "region": pair}) if {
 	is_string(pair)
 } else := unknown_place
 
-flows := ((s3_flows | rds_flows) | dynamodb_flows) | azure_flows
+# A Google dual-region bucket keeps copies in each member region.
+gcs_flows := {[i, place("google", {"known": true, "region": m})] |
+	some i, r in res
+	rc := input.resource_changes[i]
+	rc.type == "google_storage_bucket"
+	loc := rc.change.after.location
+	is_string(loc)
+	some m in object.get(catalog.regions.google, [lower(loc), "members"], [])
+}
+
+flows := (((s3_flows | rds_flows) | dynamodb_flows) | azure_flows) | gcs_flows
 
 # ---------------------------------------------------------------------------
 # Verdicts on places.
