@@ -76,7 +76,8 @@ class Model:
         if isinstance(expr.get("constant_value"), str):
             return True, expr["constant_value"]
         refs = expr.get("references") or []
-        if refs and refs[0].startswith("var."):
+        # Only root variables: a module's are set by its call, which these plans never do.
+        if refs and refs[0].startswith("var.") and not rc.get("module_address"):
             value = (self.plan.get("variables") or {}).get(refs[0][4:], {}).get("value")
             if isinstance(value, str):
                 return True, value
@@ -97,8 +98,15 @@ class Model:
                 is_set, value = self.configured(rc, attr)
                 if is_set:
                     return norm(value) if value is not None else None
+        zone = lambda v: re.sub(r"-[a-z]$", "", v.lower())  # noqa: E731
         if isinstance(after.get("zone"), str):
-            return re.sub(r"-[a-z]$", "", after["zone"].lower())
+            return zone(after["zone"])
+        # Only Google places a resource by its zone; elsewhere a zone only confirms
+        # the provider's region.
+        if rc["type"].startswith("google_") and unknown.get("zone") is True:
+            is_set, value = self.configured(rc, "zone")
+            if is_set:
+                return zone(value) if value is not None else None
         return self.provider_regions.get(self.provider_keys.get(self.config_address(rc)))
 
     def is_global(self, rc):

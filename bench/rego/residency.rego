@@ -99,17 +99,21 @@ config_exprs := object.union_n([
 	},
 ])
 
-# A configured argument as a string: a constant or a root variable's value.
+# A configured argument as a string: a constant, or a variable of the root module
+# (a module's variables are set by its call, which the benchmark plans never do);
+# null otherwise. Total, with explicit nulls: regorus's RVM binds `x := <undefined>`
+# instead of failing the body (see below).
 config_value(rc, attr) := v if {
 	v := object.get(config_exprs, [config_address(rc), attr, "constant_value"], null)
 	is_string(v)
 } else := v if {
+	object.get(rc, "module_address", "") == ""
 	ref := object.get(config_exprs, [config_address(rc), attr, "references", 0], null)
 	is_string(ref)
 	startswith(ref, "var.")
 	v := object.get(input.variables, [substring(ref, 4, -1), "value"], null)
 	is_string(v)
-}
+} else := null
 
 # Whether the configuration sets the argument at all.
 configured(rc, attr) if object.get(config_exprs, [config_address(rc), attr], null) != null
@@ -146,22 +150,36 @@ region_of(rc) := {"known": true, "region": lower(rc.change.after.region)} if {
 } else := r if {
 	rc.change.after_unknown.region == true
 	configured(rc, "region")
-	r := configured_region(rc, "region", lower)
+	r := configured_place(rc, "region")
 } else := {"known": true, "region": norm_location(rc.change.after.location)} if {
 	is_string(rc.change.after.location)
 } else := r if {
 	rc.change.after_unknown.location == true
 	configured(rc, "location")
-	r := configured_region(rc, "location", norm_location)
+	r := configured_place(rc, "location")
 } else := {"known": true, "region": norm_zone(rc.change.after.zone)} if {
 	is_string(rc.change.after.zone)
+} else := r if {
+	# Only Google places a resource by its zone; elsewhere a zone just confirms the
+	# provider's region, and unknown it says nothing.
+	startswith(rc.type, "google_")
+	rc.change.after_unknown.zone == true
+	configured(rc, "zone")
+	r := configured_zone(rc)
 } else := {"known": true, "region": r} if {
 	r := object.get(provider_regions, object.get(provider_keys, config_address(rc), ""), null)
 	is_string(r)
 } else := {"known": false}
 
-configured_region(rc, attr, norm) := {"known": true, "region": norm(v)} if {
+# A configured region or location, normalised like the planned one.
+configured_place(rc, attr) := {"known": true, "region": norm_location(v)} if {
 	v := config_value(rc, attr)
+	is_string(v)
+} else := {"known": false}
+
+configured_zone(rc) := {"known": true, "region": norm_zone(v)} if {
+	v := config_value(rc, "zone")
+	is_string(v)
 } else := {"known": false}
 
 norm_location(v) := lower(replace(v, " ", ""))
