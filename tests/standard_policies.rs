@@ -99,3 +99,18 @@ test "missing fixture" {
     assert!(stderr.contains("acme_test.juris:3:6"), "{stderr}");
     assert!(stderr.contains("nowhere.json"), "{stderr}");
 }
+
+#[test]
+fn shipped_policies_are_in_canonical_layout() {
+    let out = juris()
+        .args(["fmt", "--check", "policies"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("juris runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "run `juris fmt policies`:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -82,7 +82,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "scans every code point (slow in debug); CI runs it with --ignored"]
     fn tables_match_std() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wasm/unicode/tables.rs");
         let fresh = generate();
