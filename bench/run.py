@@ -219,6 +219,11 @@ def main():
     ap.add_argument("--json", type=Path, help="also write all samples to this file")
     args = ap.parse_args()
 
+    # The Rego peers must decide from the same catalog as juris.
+    sync = subprocess.run([sys.executable, str(BENCH / "sync_catalog.py"), "--check"])
+    if sync.returncode != 0:
+        sys.exit(1)
+
     missing = [p for p in (GEN, FLOOR, REGORUS, VENV_PYTHON) if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The Rego peers decide from juris's catalog and data-holding types.
+python3 sync_catalog.py
+
 # Generator and parse floor (serde, serde_json).
 cargo build --release --locked --manifest-path tools/Cargo.toml
 # regorus peer: interpreter and RVM. A cold build takes ~6 minutes on 2 cores.
