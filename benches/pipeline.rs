@@ -29,7 +29,10 @@ fn plan(n: usize) -> Vec<u8> {
             0 => ("aws_s3_bucket", "registry.terraform.io/hashicorp/aws"),
             1 => ("aws_db_instance", "registry.terraform.io/hashicorp/aws"),
             2 => ("aws_iam_role", "registry.terraform.io/hashicorp/aws"),
-            _ => ("alicloud_oss_bucket", "registry.terraform.io/aliyun/alicloud"),
+            _ => (
+                "alicloud_oss_bucket",
+                "registry.terraform.io/aliyun/alicloud",
+            ),
         };
         let after = serde_json::json!({
             "bucket": format!("bucket-{i}"),
@@ -105,7 +108,8 @@ fn today() -> i32 {
 }
 
 fn standard_and_inventory() -> (PolicySet, juris::model::Inventory) {
-    let set = PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
+    let set =
+        PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
     let catalog = Catalog::builtin();
     let inventory = load_bytes("plan.json", &plan(RESOURCES), &LoadOptions::new(&catalog))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -115,7 +119,10 @@ fn standard_and_inventory() -> (PolicySet, juris::model::Inventory) {
 #[divan::bench(sample_count = 10)]
 fn standard_rules_native_10k(bencher: divan::Bencher) {
     let (set, inventory) = standard_and_inventory();
-    bencher.bench_local(|| set.evaluate(&inventory, &RunOptions::new(today())).map(|r| r.findings.len()));
+    bencher.bench_local(|| {
+        set.evaluate(&inventory, &RunOptions::new(today()))
+            .map(|r| r.findings.len())
+    });
 }
 
 /// Instantiate, copy the inventory in, evaluate, read the report out.
@@ -132,6 +139,9 @@ fn standard_rules_wasm_10k(bencher: divan::Bencher) {
 /// Compiling the standard policies to a module (front end excluded).
 #[divan::bench(sample_count = 10)]
 fn compile_standard_to_wasm(bencher: divan::Bencher) {
-    let set = PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
-    bencher.bench(|| juris::wasm::compile(set.program(), &CompileOptions { today: today() }).map(|m| m.len()));
+    let set =
+        PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
+    bencher.bench(|| {
+        juris::wasm::compile(set.program(), &CompileOptions { today: today() }).map(|m| m.len())
+    });
 }

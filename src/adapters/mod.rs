@@ -125,7 +125,11 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Inventory, AdapterEr
 
 /// [`load_bytes`] for an input the caller no longer needs: its text is freed before
 /// the inventory is built, so peak memory is the larger of the two, not their sum.
-pub fn load_owned(name: &str, bytes: impl AsRef<[u8]>, opts: &LoadOptions) -> Result<Inventory, AdapterError> {
+pub fn load_owned(
+    name: &str,
+    bytes: impl AsRef<[u8]>,
+    opts: &LoadOptions,
+) -> Result<Inventory, AdapterError> {
     let prepared = prepare(name, bytes.as_ref(), opts)?;
     drop(bytes);
     Ok(finish(name, prepared, opts))

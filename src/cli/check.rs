@@ -164,7 +164,14 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         inputs: &args.inputs,
         color: args.format == Format::Human && args.output.is_none() && args.color.enabled(true),
     };
-    let text = report::render(args.format, &ctx);
+    // A JSON report to standard output is streamed: on a large plan it is tens of
+    // megabytes that need not be built as one string first.
+    let stream_json = args.format == Format::Json && args.output.is_none();
+    let text = if stream_json {
+        String::new()
+    } else {
+        report::render(args.format, &ctx)
+    };
     // The audit record goes first: if the report then cannot be written, the record
     // is removed again, so a failed run leaves neither file behind.
     if let Some(path) = &args.audit_record {
@@ -181,13 +188,22 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         };
         output::write_atomic(path, report::audit::render(&ctx, &facts).as_bytes())?;
     }
-    if let Err(e) = output::write(args.output.as_deref(), &text) {
+    let written = if stream_json {
+        output::write_json_stdout(&report)
+    } else {
+        output::write(args.output.as_deref(), &text)
+    };
+    if let Err(e) = written {
         if let Some(path) = &args.audit_record {
             let _ = std::fs::remove_file(path);
         }
         return Err(e.into());
     }
-    let code = if report.summary.failed { EXIT_FAIL } else { EXIT_PASS };
+    let code = if report.summary.failed {
+        EXIT_FAIL
+    } else {
+        EXIT_PASS
+    };
     // The process ends here: freeing a large inventory and report piece by piece
     // would only delay the exit (a tenth of a second on 100,000 resources).
     std::mem::forget(text);

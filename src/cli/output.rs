@@ -29,6 +29,24 @@ pub fn write(path: Option<&Path>, text: &str) -> Result<(), OutputError> {
     }
 }
 
+/// Stream a value as pretty JSON (the bytes `serde_json::to_string_pretty` gives, and a
+/// newline) to standard output.
+pub fn write_json_stdout(value: &impl serde::Serialize) -> Result<(), OutputError> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::other)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    match written {
+        // A closed pipe (`juris check | head`) is not an error worth reporting.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(OutputError {
+            path: "standard output".into(),
+            reason: e.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let err = |e: std::io::Error| OutputError {
         path: path.display().to_string(),

@@ -197,7 +197,12 @@ pub fn run_with_progress(
         options,
         exceptions_of: rules
             .iter()
-            .map(|r| by_rule.get(r.meta.id.as_str()).map(Vec::as_slice).unwrap_or(&[]))
+            .map(|r| {
+                by_rule
+                    .get(r.meta.id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+            })
             .collect(),
         rules,
         done: AtomicUsize::new(0),
@@ -313,7 +318,11 @@ impl Work<'_> {
     /// Evaluate every resource, in contiguous chunks on as many threads as there are
     /// cores: each resource is independent, and merging in chunk order keeps the
     /// result exactly what one thread would give.
-    fn evaluate_all(&self, resources: &[Resource], progress: &mut dyn FnMut(usize, usize)) -> Vec<Partial> {
+    fn evaluate_all(
+        &self,
+        resources: &[Resource],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Vec<Partial> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(resources.len() / PARALLEL_CHUNK)
@@ -386,7 +395,9 @@ impl Work<'_> {
                     }
                     part.matched[i].push(resource.address.clone());
                     if e.expires < options.today {
-                        finding.expired_exception.get_or_insert_with(|| exception_ref(e));
+                        finding
+                            .expired_exception
+                            .get_or_insert_with(|| exception_ref(e));
                     } else if finding.exception.is_none() {
                         finding.exception = Some(exception_ref(e));
                         finding.waived_outcome = Some(finding.outcome);

@@ -424,7 +424,11 @@ fn config_needed(key: &str) -> bool {
         key,
         "tags" | "tags_all" | "labels" | "effective_labels" | "freeform_tags" | "defined_tags"
     );
-    !tags && (needed(key) || super::locate::PARENT_KEYS.iter().any(|keys| keys.contains(&key)))
+    !tags
+        && (needed(key)
+            || super::locate::PARENT_KEYS
+                .iter()
+                .any(|keys| keys.contains(&key)))
 }
 
 fn needed_expressions<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
@@ -443,7 +447,10 @@ fn needed_expressions<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Val
         fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
             d.deserialize_map(self)
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = Map::new();
             while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                 if config_needed(&key) {
