@@ -37,6 +37,7 @@ pub use err::{AdapterError, Excerpt};
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -48,7 +49,7 @@ use crate::model::{INVENTORY_VERSION, Inventory};
 
 use err::Input;
 use scan::Seg;
-use terraform::read::{self, Interner, Keep, RawDoc};
+use terraform::read::{self, Interner, Keep, Progress, RawDoc};
 
 /// How to read inputs.
 pub struct LoadOptions<'a> {
@@ -90,6 +91,7 @@ fn keep<'k>(keys: &'k Option<FxHashSet<String>>, strings: &'k RefCell<Interner>)
         all: keys.is_none(),
         extra: keys.as_ref(),
         strings,
+        progress: None,
     }
 }
 
@@ -123,21 +125,37 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Inventory, AdapterEr
     load_owned(&name, bytes, opts)
 }
 
-/// [`load_bytes`] for an input the caller no longer needs: its text is freed before
-/// the inventory is built, so peak memory is the larger of the two, not their sum.
+/// An input's bytes, owned by the loader. A source that can give parts of itself back
+/// to the operating system (a mapped file) says so in [`Source::release`].
+pub trait Source: AsRef<[u8]> {
+    /// The parse has read `range` for good. Whatever the source does, the bytes must
+    /// read the same if they are looked at again (a diagnostic may quote them).
+    fn release(&self, range: Range<usize>) {
+        let _ = range;
+    }
+}
+
+impl Source for Vec<u8> {}
+impl Source for &[u8] {}
+impl Source for String {}
+
+/// [`load_bytes`] for an input the caller no longer needs: its text is given back as
+/// the parse passes it (where the source can) and freed before the inventory is built,
+/// so the input and the model built from it are not held in memory side by side.
 pub fn load_owned(
     name: &str,
-    bytes: impl AsRef<[u8]>,
+    bytes: impl Source,
     opts: &LoadOptions,
 ) -> Result<Inventory, AdapterError> {
-    let prepared = prepare(name, bytes.as_ref(), opts)?;
+    let release = |range: Range<usize>| bytes.release(range);
+    let prepared = prepare(name, bytes.as_ref(), Some(&release), opts)?;
     drop(bytes);
     Ok(finish(name, prepared, opts))
 }
 
 /// Reads one input held in memory; `name` is how diagnostics and the inventory call it.
 pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Inventory, AdapterError> {
-    let prepared = prepare(name, bytes, opts)?;
+    let prepared = prepare(name, bytes, None, opts)?;
     Ok(finish(name, prepared, opts))
 }
 
@@ -181,7 +199,12 @@ fn finish(name: &str, prepared: Prepared, opts: &LoadOptions) -> Inventory {
     }
 }
 
-fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, AdapterError> {
+fn prepare(
+    name: &str,
+    bytes: &[u8],
+    release: Option<&dyn Fn(Range<usize>)>,
+    opts: &LoadOptions,
+) -> Result<Prepared, AdapterError> {
     if bytes.len() as u64 > opts.max_bytes {
         return Err(AdapterError::TooLarge {
             name: name.to_owned(),
@@ -200,10 +223,15 @@ fn prepare(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Prepared, Ada
             span,
         });
     }
+    // Offsets released are offsets into the source, before a byte-order mark is cut.
+    let progress = release.map(|r| Progress::new(bytes, r));
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let keys = opts.keys();
     let strings = RefCell::default();
-    let keep = keep(&keys, &strings);
+    let keep = Keep {
+        progress: progress.as_ref(),
+        ..keep(&keys, &strings)
+    };
     // The parse and the whole-input checks (UTF-8, nesting) read the same bytes; on a
     // large input they run side by side, so the checks add no wall time.
     let (doc, checked) = if bytes.len() >= PARALLEL_CHECK_BYTES {

@@ -112,6 +112,31 @@ impl InputBytes {
     }
 }
 
+impl adapters::Source for InputBytes {
+    /// A mapped file gives the pages the parse has passed back to the kernel, so a
+    /// large plan is never resident whole beside the model built from it.
+    fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let InputBytes::Mapped(map) = self
+            && range.end <= map.len()
+            && range.start < range.end
+        {
+            // SAFETY: the map is a read-only, private mapping of a file and is never
+            // written, so dropping its pages loses nothing: a later read faults the
+            // same file contents back in, and every slice into it stays valid.
+            let _ = unsafe {
+                map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    range.start,
+                    range.len(),
+                )
+            };
+        }
+        #[cfg(not(unix))]
+        let _ = range;
+    }
+}
+
 impl AsRef<[u8]> for InputBytes {
     fn as_ref(&self) -> &[u8] {
         self.bytes()

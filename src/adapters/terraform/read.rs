@@ -7,8 +7,9 @@
 //! so this pass only collects; resolution happens afterwards.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -87,6 +88,48 @@ pub(crate) struct Keep<'p> {
     pub all: bool,
     pub extra: Option<&'p FxHashSet<String>>,
     pub strings: &'p RefCell<Interner>,
+    /// Told how far the parse has got, for inputs that can give read pages back.
+    pub progress: Option<&'p Progress<'p>>,
+}
+
+/// Gives the input's bytes back in large steps as the (forward-only) parse passes
+/// them, so a mapped plan does not stay resident beside the model built from it.
+pub(crate) struct Progress<'p> {
+    base: usize,
+    len: usize,
+    released: Cell<usize>,
+    release: &'p dyn Fn(Range<usize>),
+}
+
+/// Bytes the parse must pass before the next release, and the alignment of releases
+/// (a multiple of every page size in use).
+const RELEASE_STEP: usize = 8 << 20;
+const RELEASE_ALIGN: usize = 64 << 10;
+
+impl<'p> Progress<'p> {
+    pub fn new(bytes: &[u8], release: &'p dyn Fn(Range<usize>)) -> Progress<'p> {
+        Progress {
+            base: bytes.as_ptr() as usize,
+            len: bytes.len(),
+            released: Cell::new(0),
+            release,
+        }
+    }
+
+    /// The parse is reading `at` (a string borrowed from the input): everything more
+    /// than one alignment unit before it has been read for good.
+    fn reached(&self, at: &str) {
+        let Some(offset) = (at.as_ptr() as usize).checked_sub(self.base) else {
+            return;
+        };
+        let done = self.released.get();
+        if offset > self.len || offset < done + RELEASE_STEP {
+            return;
+        }
+        let upto = (offset - RELEASE_ALIGN) & !(RELEASE_ALIGN - 1);
+        (self.release)(done..upto);
+        self.released.set(upto);
+    }
 }
 
 /// One shared copy of each distinct string: types, names, provider names and action
@@ -164,6 +207,13 @@ fn needed(key: &str) -> bool {
 }
 
 impl Keep<'_> {
+    /// Report a key borrowed from the input as the parse's position.
+    fn at_key(&self, key: &Key<'_>) {
+        if let (Some(p), Cow::Borrowed(k)) = (self.progress, &key.0) {
+            p.reached(k);
+        }
+    }
+
     fn intern(&self, s: &str) -> Rc<str> {
         self.strings.borrow_mut().get(s)
     }
@@ -624,6 +674,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDoc<'de>, A::Error> {
         let mut doc = RawDoc::default();
         while let Some(key) = map.next_key::<Key>()? {
+            self.keep.at_key(&key);
             let key = key.0;
             if doc.keys.len() < 16 {
                 doc.keys.push(key.to_string());
@@ -771,6 +822,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
         };
         let mut unknown = std::mem::take(&mut self.keep.strings.borrow_mut().unknown);
         while let Some(key) = map.next_key::<Key>()? {
+            self.keep.at_key(&key);
             match key.0.as_ref() {
                 "address" => item.address = map.next_value()?,
                 "mode" => item.data = map.next_value::<Key>()?.0 == "data",
@@ -1351,12 +1403,57 @@ mod tests {
     }
 
     #[test]
+    fn progress_releases_only_what_the_parse_has_passed() {
+        // Over 16 MiB of resource changes, so at least two releases happen.
+        let item = r#"{"address": "aws_s3_bucket.b[NNNNNN]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_name": "registry.terraform.io/hashicorp/aws", "change": {"actions": ["create"], "after": {"bucket": "bucket-NNNNNN", "tags": {"data-classification": "pii"}, "ignored": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}, "after_unknown": {"id": true}}}"#;
+        let count = (17 << 20) / item.len() + 1;
+        let mut text = String::from(r#"{"format_version": "1.2", "resource_changes": ["#);
+        for i in 0..count {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&item.replace("NNNNNN", &format!("{i:06}")));
+        }
+        text.push_str(r#"], "configuration": {}}"#);
+        let released = RefCell::new(Vec::<Range<usize>>::new());
+        let release = |r: Range<usize>| released.borrow_mut().push(r);
+        let progress = Progress::new(text.as_bytes(), &release);
+        let strings = RefCell::default();
+        let keep = Keep {
+            all: false,
+            extra: None,
+            strings: &strings,
+            progress: Some(&progress),
+        };
+        let doc = document(text.as_bytes(), keep).unwrap();
+        let changes = doc.changes.unwrap();
+        assert_eq!(changes.len(), count);
+        assert_eq!(
+            changes[count - 1].address,
+            format!("aws_s3_bucket.b[{:06}]", count - 1)
+        );
+        let released = released.into_inner();
+        assert!(released.len() >= 2, "{released:?}");
+        let mut next = 0;
+        for r in &released {
+            assert_eq!(r.start, next, "releases are contiguous: {released:?}");
+            assert_eq!(r.end % RELEASE_ALIGN, 0);
+            assert!(r.end > r.start);
+            next = r.end;
+        }
+        // Never the part still being read: the last key is `configuration`.
+        let last_key = text.rfind("\"configuration\"").unwrap();
+        assert!(next + RELEASE_ALIGN <= last_key);
+    }
+
+    #[test]
     fn unknown_pointers_escape_and_nest() {
         let strings = RefCell::default();
         let keep = Keep {
             all: true,
             extra: None,
             strings: &strings,
+            progress: None,
         };
         let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
             "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
