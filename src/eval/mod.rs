@@ -87,8 +87,13 @@ impl<'a> Evaluator<'a> {
             self.memo_resource = resource;
             self.memo_generation = self.memo_generation.wrapping_add(1).max(1);
         }
-        self.stack.clear();
-        self.stack.resize(rule.frame.max(1) as usize, Value::Null);
+        // Every slot is written before it is read (the checker resolves each name to a
+        // binding in scope), so slots left from the last resource need no clearing.
+        let frame = rule.frame.max(1) as usize;
+        if self.stack.len() != frame {
+            self.stack.truncate(frame);
+            self.stack.resize(frame, Value::Null);
+        }
         self.stack[0] = Value::Resource(resource);
         let mut selected_unknown = false;
         for clause in &rule.clauses {
@@ -151,14 +156,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(crate) fn eval(&mut self, e: &'a Expr, base: usize) -> Value<'a> {
+    pub(crate) fn eval(&mut self, mut e: &'a Expr, base: usize) -> Value<'a> {
+        // Outside explain mode an observation is only its value: no call for it.
+        if self.observations.is_none() {
+            while let ExprKind::Observe(_, x) = &e.kind {
+                e = x;
+            }
+        }
         match &e.kind {
             ExprKind::Const(c) => Value::from_const(c),
             ExprKind::Local(slot) => self.stack[base + *slot as usize].clone(),
-            ExprKind::Field(x, f) => {
-                let v = self.eval(x, base);
-                field(v, *f)
-            }
+            ExprKind::Field(x, f) => self.field_path(x, *f, base),
             ExprKind::JsonField(x, key) => match self.eval(x, base) {
                 Value::Json(serde_json::Value::Object(map), unknown) => {
                     let u = unknown.and_then(|u| u.get(key.as_str()));
@@ -296,6 +304,28 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A chain of model fields (`r.custody.jurisdiction`) read in one loop rather than
+    /// one recursive call per dot.
+    fn field_path(&mut self, mut x: &'a Expr, last: Field, base: usize) -> Value<'a> {
+        let mut fields = [last; 6];
+        let mut n = 1;
+        while let ExprKind::Field(inner, f) = &x.kind
+            && n < fields.len()
+        {
+            fields[n] = *f;
+            n += 1;
+            x = inner;
+        }
+        let mut v = match &x.kind {
+            ExprKind::Local(slot) => self.stack[base + *slot as usize].clone(),
+            _ => self.eval(x, base),
+        };
+        for f in fields[..n].iter().rev() {
+            v = field(v, *f);
+        }
+        v
+    }
+
     fn call(&mut self, id: ir::FnId, args: &'a [Expr], base: usize) -> Value<'a> {
         let f = &self.program.functions[id as usize];
         let new_base = self.stack.len();
@@ -417,6 +447,69 @@ impl<'a> Evaluator<'a> {
             ir::Collect::Set if out.iter().any(Value::is_unknown) => Value::List(out.into()),
             ir::Collect::Set => value::make_set(out),
         }
+    }
+}
+
+/// Start loading the resources the caller will evaluate after `resources[i]`. Rules
+/// take less time than a cache miss, so over an inventory larger than the cache the
+/// evaluator would otherwise mostly wait for memory (measured: half the time of a
+/// simple rule). Call it once per resource, in order; it is a hint and changes no result.
+#[inline]
+pub fn prefetch_ahead(resources: &[Resource], i: usize) {
+    // The structure eight ahead; the strings it points to four ahead, once the structure
+    // holding their addresses has arrived (following a pointer not yet loaded would
+    // itself wait for memory).
+    if let Some(r) = resources.get(i + 8) {
+        prefetch_fields(r);
+    }
+    if let Some(r) = resources.get(i + 4) {
+        prefetch_strings(r);
+    }
+}
+
+#[inline]
+fn prefetch_line(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and faults on nothing; every address given lies
+    // inside a resource or a buffer it owns.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// The cache lines of a resource holding the fields rules read (the rest is not
+/// fetched: memory bandwidth is the next limit).
+#[inline]
+fn prefetch_fields(resource: &Resource) {
+    use std::mem::offset_of;
+    const FIELDS: [usize; 9] = [
+        offset_of!(Resource, resource_type),
+        offset_of!(Resource, address),
+        offset_of!(Resource, mode),
+        offset_of!(Resource, actions),
+        offset_of!(Resource, provider.family),
+        offset_of!(Resource, location.countries),
+        offset_of!(Resource, custody.jurisdiction),
+        offset_of!(Resource, tags),
+        offset_of!(Resource, flows),
+    ];
+    let start = (resource as *const Resource).cast::<u8>();
+    for offset in FIELDS {
+        prefetch_line(start.wrapping_add(offset));
+    }
+}
+
+/// The strings rules read most: the type, the custody's jurisdiction, the countries.
+#[inline]
+fn prefetch_strings(resource: &Resource) {
+    prefetch_line(resource.resource_type.as_ptr());
+    if let Known::Known(j) = &resource.custody.jurisdiction {
+        prefetch_line(j.as_ptr());
+    }
+    if let Known::Known(c) = &resource.location.countries {
+        prefetch_line(c.as_ptr().cast());
     }
 }
 

@@ -126,14 +126,14 @@ pub fn member_const(x: &Value, set: &ConstSet) -> Tri {
         return Some(false);
     }
     if let Value::Str(s) = x {
-        return Some(set.strings.contains(*s));
+        return Some(set.contains_str(s));
     }
     if x.is_unknown() {
         return None;
     }
     let x = x.clone().normalize();
     if let Some(s) = x.as_str() {
-        return Some(set.strings.contains(s));
+        return Some(set.contains_str(s));
     }
     let mut result = Some(false);
     for m in &set.members {

@@ -205,10 +205,6 @@ fn intern_set(items: Vec<ConstValue>, sets: &mut Vec<ConstSet>) -> u32 {
     if let Some(i) = sets.iter().position(|s| s.members == members) {
         return i as u32;
     }
-    let strings = members
-        .iter()
-        .filter_map(|m| m.as_str().map(Box::from))
-        .collect();
-    sets.push(ConstSet { members, strings });
+    sets.push(ConstSet::new(members));
     (sets.len() - 1) as u32
 }

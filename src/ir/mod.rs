@@ -209,8 +209,53 @@ pub struct Expectation {
 pub struct ConstSet {
     /// Members in sorted order (as the set value prints).
     pub members: Vec<ConstValue>,
-    /// For string sets: hashed lookup.
+    /// For string sets: hashed lookup of members longer than [`SHORT`] bytes.
     pub strings: rustc_hash::FxHashSet<Box<str>>,
+    /// Members of up to [`SHORT`] bytes (country codes, jurisdictions, most tag
+    /// values), packed into one integer each: hashed without reading a second buffer
+    /// and compared without a call.
+    pub short: rustc_hash::FxHashSet<u64>,
+}
+
+/// The longest string [`ConstSet::short`] holds.
+const SHORT: usize = 7;
+
+/// A string of up to [`SHORT`] bytes as one integer: its bytes, then its length in
+/// the top byte, so no two strings share a packing.
+fn pack_short(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() > SHORT {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..b.len()].copy_from_slice(b);
+    word[7] = b.len() as u8;
+    Some(u64::from_le_bytes(word))
+}
+
+impl ConstSet {
+    pub fn new(members: Vec<ConstValue>) -> ConstSet {
+        let mut set = ConstSet {
+            members,
+            ..ConstSet::default()
+        };
+        for s in set.members.iter().filter_map(ConstValue::as_str) {
+            match pack_short(s) {
+                Some(word) => set.short.insert(word),
+                None => set.strings.insert(Box::from(s)),
+            };
+        }
+        set
+    }
+
+    /// Whether the set has the string `s` as a member.
+    #[inline]
+    pub fn contains_str(&self, s: &str) -> bool {
+        match pack_short(s) {
+            Some(word) => self.short.contains(&word),
+            None => self.strings.contains(s),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -450,5 +495,34 @@ fn is_attributes(e: &Expr) -> bool {
         ExprKind::Field(_, Field::Attributes) => true,
         ExprKind::Observe(_, inner) => is_attributes(inner),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn const_sets_find_short_and_long_strings_and_nothing_else() {
+        let members = ["", "CN", "HK", "us-east-1", "CNN", "intellectual-property"]
+            .map(|s| ConstValue::Str(s.into()))
+            .to_vec();
+        let set = ConstSet::new(members);
+        for s in ["", "CN", "HK", "us-east-1", "CNN", "intellectual-property"] {
+            assert!(set.contains_str(s), "{s:?}");
+        }
+        // Prefixes, a trailing NUL and other lengths never collide with a member.
+        for s in [
+            "C",
+            "CN\0",
+            "cn",
+            "CNNN",
+            "us-east-",
+            "us-east-12",
+            "\0",
+            "HK\0\0\0\0\0",
+        ] {
+            assert!(!set.contains_str(s), "{s:?}");
+        }
     }
 }

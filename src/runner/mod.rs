@@ -369,6 +369,7 @@ impl Work<'_> {
             matched: vec![Vec::new(); program.exceptions.len()],
         };
         for (i, resource) in resources.iter().enumerate() {
+            crate::eval::prefetch_ahead(resources, i);
             if i % PROGRESS_EVERY == 0 && i > 0 {
                 let done = self.done.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
                 progress(done.min(self.total), self.total);

@@ -961,10 +961,15 @@ fn token_end(pair: &Pair<Rule>) -> usize {
     // Most pairs end on a token: nothing to trim when the text ends in neither
     // whitespace nor a comment.
     let text = pair.as_str();
-    let last_line = text.rsplit('\n').next().unwrap_or(text);
+    let comment_on_last_line = || {
+        text.bytes()
+            .rev()
+            .take_while(|&b| b != b'\n')
+            .any(|b| b == b'#')
+    };
     if !text.ends_with(|c: char| c.is_whitespace())
         && !text.ends_with("*/")
-        && !last_line.contains('#')
+        && !comment_on_last_line()
     {
         return end;
     }
