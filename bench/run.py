@@ -70,8 +70,11 @@ def engines(args):
     if juris:
         # Exit 1 only means blocking findings were found; 2 is an error.
         out.append(Engine("juris", lambda p: [juris, "check", "--format", "json", "--fail-on", "hard", str(p)], ok_codes=(0, 1)))
-    if os.environ.get("JURIS_WASM"):
-        print("run.py: JURIS_WASM is set, but the WebAssembly runner is not part of the harness yet; ignoring it", file=sys.stderr)
+    if juris and os.environ.get("JURIS_WASM"):
+        # The same policies compiled to one WebAssembly module, run under wasmtime.
+        out.append(Engine("juris-wasm", lambda p: [juris, "check", "--engine", "wasm", "--format", "json", "--fail-on", "hard", str(p)], ok_codes=(0, 1)))
+    elif os.environ.get("JURIS_WASM"):
+        print("run.py: JURIS_WASM needs JURIS_BIN; ignoring it", file=sys.stderr)
     wanted = set(args.engines.split(",")) if args.engines else None
     skip = set(args.skip.split(",")) if args.skip else set()
     return [e for e in out if (wanted is None or e.name in wanted) and e.name not in skip]
@@ -207,6 +210,28 @@ def table(size, plan, samples, counts):
     return "\n".join(rows)
 
 
+def scaling_table(sizes):
+    """juris's cost per resource across sizes: the median wall time divided by the
+    resource count, and the marginal cost between consecutive sizes (the extra time
+    divided by the extra resources), which leaves out the fixed start-up cost."""
+    points = sorted((size, statistics.median(d["samples"]["juris"]["wall"]))
+                    for size, d in sizes.items() if "juris" in d["samples"])
+    if len(points) < 2:
+        return ""
+    rows = [
+        "### juris: cost per resource",
+        "",
+        "| size | median wall | µs / resource | marginal µs / resource (from the size before) |",
+        "|---|---|---|---|",
+    ]
+    prev = None
+    for size, wall in points:
+        marginal = "—" if prev is None else f"{(wall - prev[1]) / (size - prev[0]) * 1e6:.1f}"
+        rows.append(f"| {size:,} | {wall:.3f} s | {wall / size * 1e6:.1f} | {marginal} |")
+        prev = (size, wall)
+    return "\n".join(rows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="resource counts, comma-separated")
@@ -274,6 +299,9 @@ def main():
     print(f"Machine: {report['machine']}")
     print(f"Agreement: all engines reported the same (rule, address, outcome) set at every size ({', '.join(e.name for e in all_engines if e.findings)}).\n")
     print("\n\n".join(tables))
+    scaling = scaling_table(report["sizes"])
+    if scaling:
+        print("\n" + scaling)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 
