@@ -111,8 +111,13 @@ fn standard_and_inventory() -> (PolicySet, juris::model::Inventory) {
     let set =
         PolicySet::compile_standard(Vec::new()).unwrap_or_else(|d| panic!("{}", d.render_plain()));
     let catalog = Catalog::builtin();
-    let inventory = load_bytes("plan.json", &plan(RESOURCES), &LoadOptions::new(&catalog))
-        .unwrap_or_else(|e| panic!("{e}"));
+    // As `juris check` loads it: only the attributes the policies read.
+    let mut options = LoadOptions::new(&catalog);
+    if let Some(keys) = set.program().attribute_keys() {
+        options.projection = Projection::Keys(keys);
+    }
+    let inventory =
+        load_bytes("plan.json", &plan(RESOURCES), &options).unwrap_or_else(|e| panic!("{e}"));
     (set, inventory)
 }
 
@@ -122,6 +127,31 @@ fn standard_rules_native_10k(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         set.evaluate(&inventory, &RunOptions::new(today()))
             .map(|r| r.findings.len())
+    });
+}
+
+/// The native evaluator and the JSON report it writes: the same output the module
+/// returns.
+#[divan::bench(sample_count = 10)]
+fn standard_rules_native_json_10k(bencher: divan::Bencher) {
+    let (set, inventory) = standard_and_inventory();
+    bencher.bench_local(|| {
+        set.evaluate(&inventory, &RunOptions::new(today()))
+            .map(|r| serde_json::to_vec(&r).map(|v| v.len()).unwrap_or(0))
+    });
+}
+
+/// The same on one thread, as the module runs: the like-for-like comparison.
+#[divan::bench(sample_count = 10)]
+fn standard_rules_native_json_one_thread_10k(bencher: divan::Bencher) {
+    let (set, inventory) = standard_and_inventory();
+    let options = RunOptions {
+        threads: 1,
+        ..RunOptions::new(today())
+    };
+    bencher.bench_local(|| {
+        set.evaluate(&inventory, &options)
+            .map(|r| serde_json::to_vec(&r).map(|v| v.len()).unwrap_or(0))
     });
 }
 

@@ -401,9 +401,8 @@ fn native(set: &PolicySet, doc: &str) -> Result<String, i32> {
         Some(_) => return Err(3),
     };
     let options = RunOptions {
-        today,
-        rules: Vec::new(),
         fail_on,
+        ..RunOptions::new(today)
     };
     match set.evaluate(&inv, &options) {
         Ok(report) => Ok(serde_json::to_string_pretty(&report).expect("report serialises") + "\n"),

@@ -151,6 +151,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .map(Enforcement::from)
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
+        ..RunOptions::new(0)
     };
     let report = match args.engine {
         Engine::Native => evaluate(&policy, &loaded.inventory, &options)?,

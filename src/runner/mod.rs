@@ -37,6 +37,9 @@ pub struct RunOptions {
     pub rules: Vec<String>,
     /// Findings at this enforcement level or above fail the check.
     pub fail_on: Enforcement,
+    /// At most this many threads evaluate resources (0: one per core, up to 8). The
+    /// result is the same whatever the number.
+    pub threads: usize,
 }
 
 impl RunOptions {
@@ -45,6 +48,7 @@ impl RunOptions {
             today,
             rules: Vec::new(),
             fail_on: Enforcement::Soft,
+            threads: 0,
         }
     }
 }
@@ -323,10 +327,13 @@ impl Work<'_> {
         resources: &[Resource],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Vec<Partial> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(resources.len() / PARALLEL_CHUNK)
-            .clamp(1, 8);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = match self.options.threads {
+            0 => cores,
+            n => n,
+        }
+        .min(resources.len() / PARALLEL_CHUNK)
+        .clamp(1, 8);
         let size = resources.len().div_ceil(threads).max(1);
         let mut chunks = resources.chunks(size);
         let Some(first) = chunks.next() else {

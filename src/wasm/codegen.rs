@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::check::types::{Rec, Type};
+
 use crate::ir::{
     ArithOp, Builtin, Clause, CmpOp, Collect, Expr, ExprKind, Function, InterpPart, Program, Quant,
     Rule, SetOp,
@@ -481,15 +483,46 @@ pub fn function(index: usize, f: &Function, data: &mut Data, tables: &Tables) ->
     let slots: String = (n..f.frame.max(n))
         .map(|s| format!(" (local $s{s} i64)"))
         .collect();
+    if !memoised(f) {
+        return format!(
+            "(func $fn{index}{params} (result i64){slots}{}\n{body})\n",
+            g.locals
+        );
+    }
+    // As the native evaluator does: several rules ask the same question of a
+    // resource, and functions are pure. Only immediate results (a truth value holds no
+    // pointer) are kept: the heap is released after every rule.
     format!(
-        "(func $fn{index}{params} (result i64){slots}{}\n{body})\n",
+        "(global $memo_key{index} (mut i64) (i64.const -1))\n\
+         (global $memo_val{index} (mut i64) (i64.const 0))\n\
+         (func $fn{index} (param $s0 i64) (result i64)\n\
+         (if (i64.ne (global.get $memo_key{index}) (local.get $s0))\n\
+         (then (global.set $memo_val{index} (call $fn{index}_body (local.get $s0)))\n\
+         (global.set $memo_key{index} (local.get $s0))))\n\
+         (global.get $memo_val{index}))\n\
+         (func $fn{index}_body{params} (result i64){slots}{}\n{body})\n",
         g.locals
     )
 }
 
+/// Whether calls of `f` are memoised: one resource in, a truth value out.
+fn memoised(f: &Function) -> bool {
+    matches!(f.params.as_slice(), [Type::Record(Rec::Resource)]) && f.ret == Type::Bool
+}
+
+/// Forgets every memoised result: a resource value names another resource in the
+/// next document. No value is -1 (its tag would be 0xFFFFFFFF).
+fn memo_reset(p: &Program) -> String {
+    let resets: String = (0..p.functions.len())
+        .filter(|&i| memoised(&p.functions[i]))
+        .map(|i| format!(" (global.set $memo_key{i} (i64.const -1))"))
+        .collect();
+    format!("(func $memo_reset{resets})\n")
+}
+
 /// Every rule and function of a program.
 pub fn program(p: &Program, data: &mut Data, tables: &Tables) -> String {
-    let mut out = String::new();
+    let mut out = memo_reset(p);
     for (i, f) in p.functions.iter().enumerate() {
         out.push_str(&function(i, f, data, tables));
     }

@@ -515,6 +515,7 @@
   (global.set $msg (i32.const 0))
   (global.set $result_ptr (i32.const 0))
   (global.set $result_len (i32.const 0))
+  (call $memo_reset)
   (if (i64.gt_u (local.get $end) (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
     (then
       (global.set $heap (i32.const %HEAP_BASE%))
