@@ -156,6 +156,17 @@ impl Data {
     }
 
     /// A list of words: [count][words...].
+    /// A fixed-size record of words, aligned, without a length (the runtime knows
+    /// its shape).
+    pub fn record(&mut self, fields: &[u32]) -> u32 {
+        self.align(4);
+        let at = self.addr();
+        for &f in fields {
+            self.u32(f);
+        }
+        at
+    }
+
     pub fn words(&mut self, items: &[u32]) -> u32 {
         self.align(4);
         let at = self.u32(items.len() as u32);

@@ -437,11 +437,7 @@ fn program_tables(data: &mut Data, program: &Program, opts: &CompileOptions) {
             data.str(&e.position.to_string()),
             i as u32,
         ];
-        data.align(4);
-        let at = data.addr();
-        for f in fields {
-            data.u32(f);
-        }
+        let at = data.record(&fields);
         exceptions.push(at);
     }
     let at = data.words(&exceptions);
@@ -469,11 +465,7 @@ fn program_tables(data: &mut Data, program: &Program, opts: &CompileOptions) {
             own,
             data.str(meta.enforcement.as_str()),
         ];
-        data.align(4);
-        let at = data.addr();
-        for f in fields {
-            data.u32(f);
-        }
+        let at = data.record(&fields);
         rules.push(at);
     }
     let at = data.words(&rules);

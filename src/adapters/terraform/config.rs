@@ -409,25 +409,12 @@ fn split_ident(s: &str) -> (&str, &str) {
     (&s[..end], &s[end..])
 }
 
+/// What follows a leading `[...]` instance key, if there is one.
 fn skip_key(s: &str) -> &str {
     if !s.starts_with('[') {
         return s;
     }
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '\\' if in_str && !escaped => {
-                escaped = true;
-                continue;
-            }
-            '"' if !escaped => in_str = !in_str,
-            ']' if !in_str => return &s[i + 1..],
-            _ => {}
-        }
-        escaped = false;
-    }
-    ""
+    &s[crate::adapters::address::key_len(s)..]
 }
 
 /// `data.aws_region.current.name` → `data.aws_region.current` (the first `n` steps).

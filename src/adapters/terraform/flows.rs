@@ -631,23 +631,7 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
         }
         Reads::Arn => match r.index.by_arn(text) {
             [one] if *one != from => Dest::Node(*one),
-            _ => match places::arn(text) {
-                Some(arn) if !arn.region.is_empty() => Dest::Place {
-                    placed: r.region_placed(
-                        from,
-                        arn.region,
-                        format!("the ARN `{text}` names region `{}`", arn.region),
-                    ),
-                    target: text.to_owned(),
-                },
-                _ => Dest::Place {
-                    target: text.to_owned(),
-                    placed: r.unknown_placed(
-                        from,
-                        format!("`{text}` is not in this plan and names no region"),
-                    ),
-                },
-            },
+            _ => arn_place(r, from, text, "is not in this plan and names no region"),
         },
         Reads::Name(rtype) => {
             // Cloud SQL names may be written `project:instance`.
@@ -657,20 +641,7 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 _ => None,
             }) {
                 Some(j) => Dest::Node(j),
-                None => match places::arn(text) {
-                    Some(arn) if !arn.region.is_empty() => Dest::Place {
-                        placed: r.region_placed(
-                            from,
-                            arn.region,
-                            format!("the ARN `{text}` names region `{}`", arn.region),
-                        ),
-                        target: text.to_owned(),
-                    },
-                    _ => Dest::Place {
-                        target: text.to_owned(),
-                        placed: r.unknown_placed(from, format!("`{text}` is not in this plan")),
-                    },
-                },
+                None => arn_place(r, from, text, "is not in this plan"),
             }
         }
         Reads::Region => Dest::Place {
@@ -701,6 +672,23 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
 }
 
 /// `address.path`, naming the attribute that declares a flow.
+/// A destination outside the plan: the region its ARN names, else unknown (`text`
+/// followed by `why`).
+fn arn_place(r: &mut Resolver<'_, '_>, from: usize, text: &str, why: &str) -> Dest {
+    let placed = match places::arn(text) {
+        Some(arn) if !arn.region.is_empty() => r.region_placed(
+            from,
+            arn.region,
+            format!("the ARN `{text}` names region `{}`", arn.region),
+        ),
+        _ => r.unknown_placed(from, format!("`{text}` {why}")),
+    };
+    Dest::Place {
+        target: text.to_owned(),
+        placed,
+    }
+}
+
 fn via(n: &Node<'_>, path: &str) -> String {
     format!("{}.{path}", n.item.address)
 }
