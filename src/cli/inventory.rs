@@ -9,16 +9,23 @@ use super::{EXIT_PASS, Failure, input, output};
 
 #[derive(Args, Debug)]
 pub struct InventoryArgs {
-    /// Plan, state or inventory JSON files; `-` reads standard input.
+    /// Plan, state or inventory JSON files, or Terraform source (a root module folder or
+    /// its `.tf` files); `-` reads standard input.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub source: input::SourceArgs,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
-    let loaded = input::load_inputs(&args.inputs, &input::InputOptions::default())?;
+    let options = input::InputOptions {
+        source: args.source,
+        ..input::InputOptions::default()
+    };
+    let loaded = input::load_inputs(&args.inputs, &options)?;
     let mut text = serde_json::to_string_pretty(&loaded.inventory).unwrap_or_default();
     text.push('\n');
     output::write(args.output.as_deref(), &text)?;
