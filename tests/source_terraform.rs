@@ -740,3 +740,217 @@ fn a_deep_reference_chain_is_an_error_not_a_crash() {
         r.dump()
     );
 }
+
+#[test]
+fn a_tf_file_stands_for_its_folder() {
+    let (_, by_file) = check_json(&[&format!("{MODULES}/main.tf")]);
+    let (_, by_dir) = check_json(&[MODULES]);
+    assert_eq!(outcomes(&by_file), outcomes(&by_dir));
+}
+
+mod never_panics {
+    //! Generated configurations (valid and not, with every kind of expression, known and
+    //! unknown) load to an inventory or a clean error: never a panic, never a hang.
+    use juris::adapters::LoadOptions;
+    use juris::adapters::source::{self, SourceOptions};
+    use juris::catalog::Catalog;
+    use proptest::prelude::*;
+
+    fn expr() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("\"us-east-1\"".to_owned()),
+            Just("\"eu\"".to_owned()),
+            Just("3".to_owned()),
+            Just("-1".to_owned()),
+            Just("true".to_owned()),
+            Just("null".to_owned()),
+            Just("var.v0".to_owned()),
+            Just("var.v1".to_owned()),
+            Just("var.missing".to_owned()),
+            Just("local.l0".to_owned()),
+            Just("local.l1".to_owned()),
+            Just("count.index".to_owned()),
+            Just("each.key".to_owned()),
+            Just("each.value".to_owned()),
+            Just("aws_s3_bucket.r0.bucket".to_owned()),
+            Just("aws_s3_bucket.r1[0].arn".to_owned()),
+            Just("aws_s3_bucket.r0[*].tags".to_owned()),
+            Just("module.m.out".to_owned()),
+            Just("data.aws_region.here.name".to_owned()),
+            Just("path.module".to_owned()),
+            Just("terraform.workspace".to_owned()),
+            Just("[]".to_owned()),
+            Just("{}".to_owned()),
+        ];
+        leaf.prop_recursive(4, 48, 4, |inner| {
+            let fname = prop_oneof![
+                Just("lookup"),
+                Just("coalesce"),
+                Just("format"),
+                Just("lower"),
+                Just("upper"),
+                Just("join"),
+                Just("merge"),
+                Just("concat"),
+                Just("length"),
+                Just("element"),
+                Just("range"),
+                Just("toset"),
+                Just("tomap"),
+                Just("keys"),
+                Just("flatten"),
+                Just("try"),
+                Just("can"),
+                Just("substr"),
+                Just("replace"),
+                Just("regex"),
+                Just("jsonencode"),
+                Just("zipmap"),
+                Just("file"),
+                Just("nosuch"),
+            ];
+            prop_oneof![
+                (fname, prop::collection::vec(inner.clone(), 0..4))
+                    .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("[{a}, {b}]")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| format!("{{ k = {a}, \"x\" = {b} }}")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| format!("\"${{{a}}}-%{{if {b}}}y%{{endif}}\"")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(c, a, b)| format!("{c} ? {a} : {b}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} == {b} && !{b}")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(c, v)| format!("[for x in {c} : {v} if x != null]")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(c, v)| format!("{{for k, x in {c} : k => {v}...}}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, i)| format!("{a}[{i}]")),
+                inner.clone().prop_map(|a| format!("{a}.attr")),
+                inner.prop_map(|a| format!("{a}[*].x")),
+            ]
+        })
+    }
+
+    fn config() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(expr(), 8),
+            prop::option::of(expr()),
+            prop::option::of(expr()),
+            any::<bool>(),
+        )
+            .prop_map(|(e, count, for_each, module)| {
+                let mut t = format!(
+                    "variable \"v0\" {{ default = {} }}\nvariable \"v1\" {{ default = {} }}\nvariable \"missing\" {{}}\n\
+                     locals {{\n  l0 = {}\n  l1 = {}\n}}\nprovider \"aws\" {{ region = {} }}\n\
+                     resource \"aws_s3_bucket\" \"r0\" {{\n  bucket = {}\n  tags = {}\n}}\n",
+                    e[0], e[1], e[2], e[3], e[4], e[5], e[6]
+                );
+                t.push_str("resource \"aws_s3_bucket\" \"r1\" {\n");
+                if let Some(c) = count {
+                    t.push_str(&format!("  count = {c}\n"));
+                } else if let Some(f) = for_each {
+                    t.push_str(&format!("  for_each = {f}\n"));
+                }
+                t.push_str(&format!(
+                    "  bucket = {}\n  dynamic \"rule\" {{\n    for_each = {}\n    content {{ id = rule.key }}\n  }}\n}}\n",
+                    e[7], e[1]
+                ));
+                if module {
+                    t.push_str("module \"m\" {\n  source = \"./m\"\n  x = local.l0\n}\n");
+                }
+                t
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+        #[test]
+        fn generated_configurations_load_or_fail_cleanly(text in config(), broken in 0usize..400) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+            std::fs::create_dir_all(dir.path().join("m")).unwrap();
+            std::fs::write(
+                dir.path().join("m/main.tf"),
+                "variable \"x\" {}\noutput \"out\" { value = var.x }\nresource \"aws_s3_bucket\" \"c\" { bucket = var.x }\n",
+            ).unwrap();
+            let catalog = Catalog::builtin();
+            let opts = LoadOptions::new(&catalog);
+            let small = SourceOptions { max_steps: 200_000, ..SourceOptions::default() };
+            let _ = source::load_dir(dir.path(), &opts, &small);
+            // The same text cut short: a syntax error, never a panic.
+            let cut = &text[..text.len().min(broken)];
+            let cut = &cut[..(0..=cut.len()).rev().find(|&i| cut.is_char_boundary(i)).unwrap_or(0)];
+            std::fs::write(dir.path().join("main.tf"), cut).unwrap();
+            let _ = source::load_dir(dir.path(), &opts, &small);
+        }
+    }
+}
+
+#[test]
+fn sarif_fingerprints_survive_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &Path, to: &Path| {
+        for e in walk(from) {
+            let rel = e.strip_prefix(from).unwrap();
+            let dest = to.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&e, dest).unwrap();
+        }
+    };
+    copy(&root().join(MODULES), dir.path());
+    let sarif = || -> Vec<(String, u64)> {
+        let r = run_in(
+            dir.path(),
+            &["check", "--today", "2026-06-01", "--format", "sarif", "."],
+            None,
+        );
+        let doc: Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()));
+        doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["partialFingerprints"]["jurisFinding/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                    x["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = sarif();
+    let main = dir.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("# moved\n\n\n{text}")).unwrap();
+    let after = sarif();
+    assert_eq!(before.len(), after.len());
+    for ((f1, l1), (f2, l2)) in before.iter().zip(&after) {
+        assert_eq!(f1, f2, "the fingerprint does not depend on the line");
+        if *l2 != *l1 {
+            assert_eq!(*l2, l1 + 3, "root module blocks moved down three lines");
+        }
+    }
+    assert!(
+        before.iter().zip(&after).any(|(a, b)| a.1 != b.1),
+        "some lines moved"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

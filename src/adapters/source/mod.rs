@@ -128,6 +128,13 @@ fn load(
         path: name.to_owned(),
         reason: e.to_string(),
     })?;
+    // The configuration and its evaluation are not needed to read the plan written
+    // from them: free them first, so they are not held beside the model.
+    let declared = built.declared;
+    drop(built.doc);
+    let evaluation_warnings = world.warnings.take();
+    drop(world);
+    drop(tree);
     let mut inventory =
         super::load_written_plan(name, &bytes, "terraform-source", opts).map_err(|e| {
             SourceError::Io {
@@ -136,7 +143,7 @@ fn load(
             }
         })?;
     for r in &mut inventory.resources {
-        r.source = built.declared.get(&r.address).cloned();
+        r.source = declared.get(&r.address).cloned();
         // Source says nothing of what a plan would do to a resource.
         r.actions.clear();
     }
@@ -153,14 +160,12 @@ fn load(
         })
         .collect();
     warnings.extend(
-        world
-            .warnings
-            .borrow()
-            .iter()
+        evaluation_warnings
+            .into_iter()
             .map(|(message, address)| Warning {
-                message: message.clone(),
+                message,
                 input: Some(name.to_owned()),
-                address: address.clone(),
+                address,
             }),
     );
     warnings.append(&mut inventory.warnings);

@@ -103,17 +103,19 @@ pub(crate) struct Block {
 }
 
 impl Body {
-    fn from_hcl(body: &hcl::Body, file: usize) -> Body {
+    /// Takes the parsed body apart (moving, not copying, its expressions).
+    fn from_hcl(body: hcl::Body, file: usize) -> Body {
         let mut out = Body::default();
-        for s in body.iter() {
+        for s in body.into_iter() {
             match s {
                 Structure::Attribute(a) => {
+                    let span = a.span().unwrap_or(0..0);
                     out.attrs.insert(
                         a.key.as_str().to_owned(),
                         Attr {
                             file,
-                            expr: a.value.clone(),
-                            span: a.span().unwrap_or(0..0),
+                            expr: a.value,
+                            span,
                         },
                     );
                 }
@@ -141,13 +143,14 @@ impl Body {
 }
 
 impl Block {
-    fn from_hcl(b: &hcl::Block, file: usize) -> Block {
+    fn from_hcl(b: hcl::Block, file: usize) -> Block {
+        let span = b.span().unwrap_or(0..0);
         Block {
             file,
             ident: b.ident.as_str().to_owned(),
             labels: b.labels.iter().map(|l| l.as_str().to_owned()).collect(),
-            body: Body::from_hcl(&b.body, file),
-            span: b.span().unwrap_or(0..0),
+            body: Body::from_hcl(b.body, file),
+            span,
         }
     }
 
@@ -225,13 +228,13 @@ impl Module {
             let index = module.files.len();
             let over = is_override(&path);
             module.files.push(file);
-            module.add(&body, index, over)?;
+            module.add(body, index, over)?;
         }
         Ok(module)
     }
 
-    fn add(&mut self, body: &hcl::Body, file: usize, over: bool) -> Result<(), SourceError> {
-        for s in body.iter() {
+    fn add(&mut self, body: hcl::Body, file: usize, over: bool) -> Result<(), SourceError> {
+        for s in body.into_iter() {
             let Structure::Block(b) = s else {
                 // Top-level arguments are not valid Terraform; `terraform validate`
                 // reports them, and they declare nothing juris reads.

@@ -18,6 +18,17 @@ use super::value::Val;
 use crate::model::Declaration;
 
 use crate::adapters::terraform::config::{DERIVATION_KEY, UNKNOWN_KEY};
+use crate::adapters::terraform::read;
+
+/// An object of the given entries, moved in (`json!` would copy each value).
+fn obj<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
+}
 
 /// The plan-shaped document and where each resource instance is declared.
 pub(crate) struct Built {
@@ -89,19 +100,22 @@ pub(crate) fn build(world: &World<'_>) -> Built {
         .filter_map(|name| {
             let v = world.var(0, name).ok()?;
             v.is_wholly_known()
-                .then(|| (name.clone(), json!({"value": v.to_json().0})))
+                .then(|| (name.clone(), obj([("value", v.to_json().0)])))
         })
         .collect();
     Built {
-        doc: json!({
-            "format_version": "1.2",
-            "variables": variables,
-            "resource_changes": changes,
-            "configuration": {
-                "provider_config": providers,
-                "root_module": root_module,
-            }
-        }),
+        doc: obj([
+            ("format_version", Value::from("1.2")),
+            ("variables", Value::Object(variables)),
+            ("resource_changes", Value::Array(changes)),
+            (
+                "configuration",
+                obj([
+                    ("provider_config", Value::Object(providers)),
+                    ("root_module", root_module),
+                ]),
+            ),
+        ]),
         declared,
     }
 }
@@ -155,18 +169,27 @@ fn resource_change(
         .unwrap_or_else(Val::unknown);
     let (after, unknown) = body.to_json();
     let source = module.provider_source(&local);
-    let mut change = json!({
-        "address": full,
-        "mode": "managed",
-        "type": rtype,
-        "name": name,
-        "provider_name": format!("registry.terraform.io/{source}"),
-        "change": {
-            "actions": ["create"],
-            "after": after,
-            "after_unknown": unknown.unwrap_or_else(|| json!({})),
-        }
-    });
+    let mut change = obj([
+        ("address", Value::from(full.as_str())),
+        ("mode", Value::from("managed")),
+        ("type", Value::from(rtype)),
+        ("name", Value::from(name)),
+        (
+            "provider_name",
+            Value::from(format!("registry.terraform.io/{source}")),
+        ),
+        (
+            "change",
+            obj([
+                ("actions", json!(["create"])),
+                ("after", after),
+                (
+                    "after_unknown",
+                    unknown.unwrap_or_else(|| Value::Object(Map::new())),
+                ),
+            ]),
+        ),
+    ]);
     if !prefix.is_empty() {
         change["module_address"] = Value::String(prefix);
     }
@@ -191,11 +214,15 @@ fn provider_configs(
             file: block.file,
             bindings: Rc::default(),
         };
-        let mut entry = json!({
-            "name": name,
-            "full_name": format!("registry.terraform.io/{}", module.provider_source(&name)),
-            "expressions": expressions(world, &block.body, &sc, &["alias", "version"], true),
-        });
+        let full_name = format!("registry.terraform.io/{}", module.provider_source(&name));
+        let mut entry = obj([
+            ("name", Value::from(name)),
+            ("full_name", Value::from(full_name)),
+            (
+                "expressions",
+                expressions(world, &block.body, &sc, &["alias", "version"], true, &all),
+            ),
+        ]);
         if let Some((_, alias)) = local.split_once('.') {
             entry["alias"] = Value::String(alias.to_owned());
         }
@@ -292,7 +319,7 @@ fn module_json(
     repeated: bool,
 ) -> Value {
     let Some(&inst) = first.get(config_path) else {
-        return json!({});
+        return Value::Object(Map::new());
     };
     let module = world.module_of(inst);
     let sc = Scope {
@@ -309,14 +336,27 @@ fn module_json(
                 .attr("provider")
                 .and_then(|a| traversal_text(&a.expr))
                 .unwrap_or_else(|| rtype.split('_').next().unwrap_or(rtype).to_owned());
-            json!({
-                "address": address,
-                "mode": "managed",
-                "type": rtype,
-                "name": name,
-                "provider_config_key": provider_key(world, inst, &local),
-                "expressions": expressions(world, &block.body, &Scope { file: block.file, ..sc.clone() }, &[], !repeated),
-            })
+            let r_sc = Scope {
+                file: block.file,
+                ..sc.clone()
+            };
+            obj([
+                ("address", Value::from(address.as_str())),
+                ("mode", Value::from("managed")),
+                ("type", Value::from(rtype)),
+                ("name", Value::from(name)),
+                (
+                    "provider_config_key",
+                    Value::from(provider_key(world, inst, &local)),
+                ),
+                (
+                    "expressions",
+                    // Only what the plan reader keeps of a resource's configuration.
+                    expressions(world, &block.body, &r_sc, &[], !repeated, &|k| {
+                        read::config_needed(k)
+                    }),
+                ),
+            ])
         })
         .collect();
     let mut calls = Map::new();
@@ -333,25 +373,25 @@ fn module_json(
             file: block.file,
             ..sc.clone()
         };
-        let args = expressions(world, &block.body, &call_sc, &skip, !repeated);
+        let args = expressions(world, &block.body, &call_sc, &skip, !repeated, &all);
         let source = block
             .attr("source")
             .and_then(|a| super::module::literal_string(&a.expr))
             .unwrap_or_default();
         calls.insert(
             name.clone(),
-            json!({
-                "source": source,
-                "expressions": args,
-                "module": module_json(world, &child, first, child_repeated),
-            }),
+            obj([
+                ("source", Value::from(source)),
+                ("expressions", args),
+                ("module", module_json(world, &child, first, child_repeated)),
+            ]),
         );
     }
     let variables: Map<String, Value> = module
         .variables
         .iter()
         .map(|(name, block)| {
-            let mut v = json!({});
+            let mut v = Value::Object(Map::new());
             if let Some(d) = block.attr("default") {
                 let d_sc = Scope {
                     file: d.file,
@@ -365,21 +405,28 @@ fn module_json(
             (name.clone(), v)
         })
         .collect();
-    json!({
-        "resources": resources,
-        "module_calls": calls,
-        "variables": variables,
-    })
+    obj([
+        ("resources", Value::Array(resources)),
+        ("module_calls", Value::Object(calls)),
+        ("variables", Value::Object(variables)),
+    ])
 }
 
 /// Expressions as Terraform records them (`references`, and `constant_value` for a
 /// constant), evaluated where one value holds for every instance: the value when it is
 /// known, with how it was found, or why it is not. Per-instance values (`each`,
 /// `count`, or a module called more than once) are left to `after`.
-fn expressions(world: &World<'_>, body: &Body, sc: &Scope, skip: &[&str], evaluate: bool) -> Value {
+fn expressions(
+    world: &World<'_>,
+    body: &Body,
+    sc: &Scope,
+    skip: &[&str],
+    evaluate: bool,
+    keep: &dyn Fn(&str) -> bool,
+) -> Value {
     let mut out = Map::new();
     for (name, a) in &body.attrs {
-        if skip.contains(&name.as_str()) || META_ARGS.contains(&name.as_str()) {
+        if skip.contains(&name.as_str()) || META_ARGS.contains(&name.as_str()) || !keep(name) {
             continue;
         }
         let refs = references(&a.expr);
@@ -389,10 +436,14 @@ fn expressions(world: &World<'_>, body: &Body, sc: &Scope, skip: &[&str], evalua
                 .any(|p| r.starts_with(p))
         });
         let mut e = Map::new();
-        if !refs.is_empty() {
-            e.insert("references".into(), json!(refs));
+        let constant = refs.is_empty();
+        if !constant {
+            e.insert(
+                "references".into(),
+                Value::Array(refs.into_iter().map(Value::String).collect()),
+            );
         }
-        if refs.is_empty() || (evaluate && !per_instance) {
+        if constant || (evaluate && !per_instance) {
             let a_sc = Scope {
                 file: a.file,
                 ..sc.clone()
@@ -413,9 +464,12 @@ fn expressions(world: &World<'_>, body: &Body, sc: &Scope, skip: &[&str], evalua
         out.insert(name.clone(), Value::Object(e));
     }
     for (ident, blocks) in nested(body) {
+        if !keep(&ident) {
+            continue;
+        }
         let items: Vec<Value> = blocks
             .iter()
-            .map(|b| expressions(world, b, sc, &[], evaluate))
+            .map(|b| expressions(world, b, sc, &[], evaluate, &all))
             .collect();
         out.insert(ident, Value::Array(items));
     }
@@ -437,6 +491,11 @@ fn derivation(expr: &Expression, value: &Val, trace: &[String]) -> Option<String
     } else {
         format!("{} from {chain}", value.shown())
     })
+}
+
+/// Every argument.
+fn all(_: &str) -> bool {
+    true
 }
 
 /// Nested blocks by type (a `dynamic` block's `content` stands for what it makes).

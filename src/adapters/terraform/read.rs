@@ -467,7 +467,7 @@ pub(crate) struct RawConfigResource {
 
 /// Whether a configuration argument can matter: an attribute the adapter reads, or a
 /// reference to a parent resource.
-fn config_needed(key: &str) -> bool {
+pub(crate) fn config_needed(key: &str) -> bool {
     // Tags are read from the planned values (and provider default tags), never from a
     // resource's configuration, and are often the bulk of it.
     let tags = matches!(
