@@ -249,16 +249,8 @@ impl<'c> Server<'c> {
                 }
             }
         });
-        let mut shipped = crate::policy::stdlib_sources();
-        if standard {
-            shipped.extend(crate::policy::standard_rule_sources());
-        }
-        let dir = shipped_dir();
-        for f in shipped {
-            let rel = f.name.trim_start_matches("<juris>/");
-            let path = dir.join(rel);
-            write_shipped(&path, &f.text);
-            let id = self.ws.set(path, f.name.clone(), &f.text, true);
+        for (id, path) in self.ws.add_shipped(&shipped_dir(), standard) {
+            write_shipped(&path, &self.ws.doc(id).text.text);
             self.dirty.insert(id);
         }
         for root in self.roots.clone() {

@@ -217,6 +217,22 @@ impl Workspace {
         id
     }
 
+    /// Add the files shipped with juris (the standard library, and the standard rules
+    /// when `standard`), as living under `dir`; returns their ids and texts.
+    pub fn add_shipped(&mut self, dir: &std::path::Path, standard: bool) -> Vec<(DocId, PathBuf)> {
+        let mut files = crate::policy::stdlib_sources();
+        if standard {
+            files.extend(crate::policy::standard_rule_sources());
+        }
+        files
+            .into_iter()
+            .map(|f| {
+                let path = dir.join(f.name.trim_start_matches("<juris>/"));
+                (self.set(path.clone(), f.name.clone(), &f.text, true), path)
+            })
+            .collect()
+    }
+
     /// Mark a document that cannot be read (not UTF-8, too large) with that error.
     pub fn set_unreadable(&mut self, path: PathBuf, name: String, error: Diag) -> DocId {
         let id = self.set(path, name, "", false);
