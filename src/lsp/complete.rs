@@ -21,40 +21,6 @@ use super::workspace::{DocId, FileAnalysis, Parsed, Workspace};
 /// A name the checker will not know, put where the cursor is.
 const PLACEHOLDER: &str = "__juris_completion__";
 
-const KEYWORDS: &[&str] = &[
-    "package",
-    "import",
-    "as",
-    "const",
-    "fn",
-    "rule",
-    "exception",
-    "test",
-    "for",
-    "in",
-    "resources",
-    "where",
-    "let",
-    "deny",
-    "if",
-    "require",
-    "message",
-    "all",
-    "any",
-    "then",
-    "else",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
-    "null",
-    "union",
-    "intersect",
-    "minus",
-    "subset",
-];
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Variable,
@@ -97,12 +63,7 @@ pub fn complete(ws: &Workspace, doc: DocId, text: &str, offset: usize) -> Vec<Co
         let from = offset - rest.trim_start().len();
         return packages(ws, doc, from);
     }
-    let word_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
-        .last()
-        .map_or(offset, |(i, _)| i);
+    let word_start = name_start(before, offset);
     let patched = patched(ws, doc, text, offset);
     let (tree, analysis) = match &patched {
         Some((p, a)) => (Some(&p.ast), Some(a)),
@@ -148,7 +109,7 @@ pub fn complete(ws: &Workspace, doc: DocId, text: &str, offset: usize) -> Vec<Co
             Some(b.signature.into()),
         ));
     }
-    for k in KEYWORDS {
+    for k in crate::syntax::KEYWORDS {
         out.push(Completion::new(k, Kind::Keyword, None));
     }
     // One entry per name: the innermost binding wins over a declaration, which wins
@@ -156,6 +117,16 @@ pub fn complete(ws: &Workspace, doc: DocId, text: &str, offset: usize) -> Vec<Co
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| seen.insert(c.label.clone()));
     out
+}
+
+/// Where the name ending at `end` starts (`end` itself when none does).
+fn name_start(text: &str, end: usize) -> usize {
+    text[..end]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map_or(end, |(i, _)| i)
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -209,13 +180,7 @@ fn chain_before(before: &str, dot: usize) -> Vec<String> {
     let mut end = dot;
     let mut out = Vec::new();
     loop {
-        let s = &before[..end];
-        let start = s
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
-            .last()
-            .map_or(end, |(i, _)| i);
+        let start = name_start(before, end);
         if start == end {
             break;
         }

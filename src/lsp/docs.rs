@@ -114,16 +114,6 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Every record type, for completeness checks and hover on type names.
-pub const RECORDS: [Rec; 6] = [
-    Rec::Resource,
-    Rec::Provider,
-    Rec::Location,
-    Rec::Custody,
-    Rec::Flow,
-    Rec::Company,
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +121,7 @@ mod tests {
 
     #[test]
     fn every_field_and_builtin_is_documented() {
-        for rec in RECORDS {
+        for rec in Rec::ALL {
             for (name, _) in rec.fields() {
                 assert!(
                     field(rec, name).is_some(),

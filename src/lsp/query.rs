@@ -108,7 +108,7 @@ fn type_names(file: &ast::File) -> Vec<&ast::TypeExpr> {
 }
 
 fn record_named(t: &ast::Ident) -> Option<(Rec, Span)> {
-    docs::RECORDS
+    Rec::ALL
         .into_iter()
         .find(|r| r.name() == t.name)
         .map(|r| (r, t.span))
@@ -300,10 +300,10 @@ fn item_hover(ws: &Workspace, file: &ast::File, item: &ast::Item) -> String {
             let params: Vec<String> = f
                 .params
                 .iter()
-                .map(|p| format!("{}: {}", p.name.name, type_text(&p.ty)))
+                .map(|p| format!("{}: {}", p.name.name, crate::fmt::type_text(&p.ty)))
                 .collect();
             let ret = match (&f.ret, declared(f.name.span)) {
-                (Some(t), _) => type_text(t),
+                (Some(t), _) => crate::fmt::type_text(t),
                 (None, Some(d)) => d.ty.to_string(),
                 (None, None) => "?".into(),
             };
@@ -401,15 +401,6 @@ fn literal_text(e: &ast::Expr) -> Option<String> {
         ExprKind::Literal(Literal::Date(d)) => Some(crate::date::format(*d)),
         ExprKind::Name(n) => Some(n.clone()),
         _ => None,
-    }
-}
-
-fn type_text(t: &ast::TypeExpr) -> String {
-    if t.args.is_empty() {
-        t.name.name.clone()
-    } else {
-        let args: Vec<String> = t.args.iter().map(type_text).collect();
-        format!("{}<{}>", t.name.name, args.join(", "))
     }
 }
 
