@@ -379,6 +379,21 @@ fn an_editor_session() {
     );
     insta::assert_snapshot!("document_symbols", c.show(&s["result"]));
 
+    // Mid-edit, the file does not parse: hover still answers from its last good
+    // version, at the right place in the text being edited.
+    let typing = ACME.replacen(
+        "  for r in resources\n",
+        "  for r in resources\n  where (\n",
+        1,
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": c.uri(acme), "version": 5}, "contentChanges": [{"text": typing}]}),
+    );
+    let (line, col) = find(&typing, "is_bucket(r)", 0, 2);
+    let h = c.request("textDocument/hover", c.at(acme, line, col));
+    insta::assert_snapshot!("hover_while_broken", c.show(&h["result"]));
+
     // Fixing the typo clears the diagnostic.
     c.notify(
         "textDocument/didChange",

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::complete::{self, Kind};
 use super::query::{self, Place, Symbol};
-use super::text::{Encoding, LineIndex, apply_change, path_to_uri, uri_to_path};
+use super::text::{Encoding, LineIndex, Shift, apply_change, path_to_uri, uri_to_path};
 use super::workspace::{Diag, DocId, Severity, Workspace, convert_one};
 use crate::syntax::ast::ItemKind;
 
@@ -430,9 +430,28 @@ impl<'c> Server<'c> {
         }
     }
 
+    /// How the analysed text of a document that does not parse now maps onto its
+    /// latest text; `None` when the analysis is of the latest text.
+    fn shift(&self, id: DocId) -> Option<Shift> {
+        let d = self.ws.doc(id);
+        match (&d.syntax_error, &d.parsed) {
+            (Some(_), Some(p)) => Some(Shift::between(&p.source.text, &d.text.text)),
+            _ => None,
+        }
+    }
+
+    /// A range of an analysed text, as a place in the document the editor shows.
+    fn range(&self, id: DocId, start: u32, end: u32) -> lsp::Range {
+        let (start, end) = (start as usize, end as usize);
+        match self.shift(id) {
+            Some(s) => LineIndex::new(&self.ws.doc(id).text.text, self.encoding)
+                .range(s.to_new(start), s.to_new(end)),
+            None => LineIndex::new(self.span_text(id), self.encoding).range(start, end),
+        }
+    }
+
     fn location(&self, p: Place) -> lsp::Location {
-        let ix = LineIndex::new(self.span_text(p.doc), self.encoding);
-        lsp::Location::new(self.uri(p.doc), ix.range(p.start as usize, p.end as usize))
+        lsp::Location::new(self.uri(p.doc), self.range(p.doc, p.start, p.end))
     }
 
     fn diagnostic(&self, id: DocId, d: &Diag) -> lsp::Diagnostic {
@@ -550,10 +569,13 @@ impl<'c> Server<'c> {
     }
 
     /// The document and byte offset a request points at.
+    /// (In the analysed text: while the document does not parse, its last version that did.)
     fn at(&self, p: &lsp::TextDocumentPositionParams) -> Option<(DocId, u32)> {
         let id = self.find(&p.text_document.uri)?;
         let ix = LineIndex::new(&self.ws.doc(id).text.text, self.encoding);
-        Some((id, ix.offset(p.position) as u32))
+        let offset = ix.offset(p.position);
+        let offset = self.shift(id).map_or(offset, |s| s.to_old(offset));
+        Some((id, offset as u32))
     }
 
     fn hover(&self, p: lsp::HoverParams) -> Answer {
@@ -566,10 +588,9 @@ impl<'c> Server<'c> {
         let Some(text) = query::hover(&self.ws, &symbol) else {
             return Ok(Value::Null);
         };
-        let ix = LineIndex::new(self.span_text(id), self.encoding);
         Ok(json!({
             "contents": {"kind": "markdown", "value": text},
-            "range": ix.range(span.start as usize, span.end as usize),
+            "range": self.range(id, span.start, span.end),
         }))
     }
 
@@ -602,12 +623,14 @@ impl<'c> Server<'c> {
     }
 
     fn completion(&self, p: lsp::CompletionParams) -> Answer {
-        let Some((id, offset)) = self.at(&p.text_document_position) else {
+        // Completion reads the latest text itself, so the position is not shifted.
+        let Some(id) = self.find(&p.text_document_position.text_document.uri) else {
             return Ok(Value::Null);
         };
         let text = &self.ws.doc(id).text.text;
         let ix = LineIndex::new(text, self.encoding);
-        let items: Vec<Value> = complete::complete(&self.ws, id, text, offset as usize)
+        let offset = ix.offset(p.text_document_position.position);
+        let items: Vec<Value> = complete::complete(&self.ws, id, text, offset)
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
@@ -630,7 +653,7 @@ impl<'c> Server<'c> {
                 }
                 if let Some(from) = c.replace_from {
                     item["textEdit"] = json!({
-                        "range": ix.range(from, offset as usize),
+                        "range": ix.range(from, offset),
                         "newText": c.label,
                     });
                 }

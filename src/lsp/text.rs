@@ -82,6 +82,56 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// Where offsets of one version of a text stand in another, assuming the change
+/// between them is one edited region (what typing makes): offsets before it stay,
+/// offsets after it move by the change in length, offsets inside go to its start.
+pub struct Shift {
+    prefix: usize,
+    old_rest: usize,
+    new_rest: usize,
+}
+
+impl Shift {
+    pub fn between(old: &str, new: &str) -> Shift {
+        let prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let max_suffix = old.len().min(new.len()) - prefix;
+        let suffix = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(max_suffix)
+            .take_while(|(a, b)| a == b)
+            .count();
+        Shift {
+            prefix,
+            old_rest: old.len() - suffix,
+            new_rest: new.len() - suffix,
+        }
+    }
+
+    fn map(offset: usize, prefix: usize, from_rest: usize, to_rest: usize) -> usize {
+        if offset <= prefix {
+            offset
+        } else if offset >= from_rest {
+            offset - from_rest + to_rest
+        } else {
+            prefix
+        }
+    }
+
+    pub fn to_old(&self, new: usize) -> usize {
+        Self::map(new, self.prefix, self.new_rest, self.old_rest)
+    }
+
+    pub fn to_new(&self, old: usize) -> usize {
+        Self::map(old, self.prefix, self.old_rest, self.new_rest)
+    }
+}
+
 /// Apply one `didChange` edit: replace `range` (or everything, without one).
 pub fn apply_change(text: &str, range: Option<Range>, new: &str, encoding: Encoding) -> String {
     let Some(range) = range else {
@@ -191,6 +241,19 @@ mod tests {
             apply_change(text, Some(r), "!", Encoding::Utf16).len(),
             text.len() + 1
         );
+    }
+
+    #[test]
+    fn shifts_map_around_one_edit() {
+        let old = "const a = 1\nconst b = 2\n";
+        let new = "const a = 1 +\nconst b = 2\n";
+        let s = Shift::between(old, new);
+        assert_eq!(s.to_old(3), 3);
+        assert_eq!(s.to_old(new.find('b').unwrap()), old.find('b').unwrap());
+        assert_eq!(s.to_new(old.find('b').unwrap()), new.find('b').unwrap());
+        assert_eq!(s.to_old(12), 11, "inside the edit: its start");
+        let same = Shift::between(old, old);
+        assert_eq!(same.to_new(5), 5);
     }
 
     #[test]
