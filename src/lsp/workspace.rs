@@ -136,15 +136,6 @@ impl Document {
             None => self.analysis.diagnostics.clone(),
         }
     }
-
-    /// Whether the analysis is of the latest text.
-    pub fn is_current(&self) -> bool {
-        self.syntax_error.is_none()
-            && self
-                .parsed
-                .as_ref()
-                .is_some_and(|p| p.source.text == self.text.text)
-    }
 }
 
 /// The open policy set.
