@@ -59,6 +59,7 @@ pub mod diag;
 pub mod eval;
 pub mod fmt;
 pub mod ir;
+pub mod lsp;
 pub mod model;
 pub mod policy;
 pub mod runner;

@@ -246,6 +246,16 @@ pub fn read_policy_paths(
     Ok(files)
 }
 
+/// The `.juris` files under a folder, searched as `--policy FOLDER` is (hidden
+/// folders, `target` and `node_modules` skipped), in sorted order. Empty when there
+/// are none.
+pub fn find_policy_files(dir: &Path) -> Result<Vec<PathBuf>, PolicyPathError> {
+    let mut found = Vec::new();
+    collect_juris(dir, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
 fn collect_juris(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyPathError> {
     let entries = std::fs::read_dir(dir).map_err(|e| PolicyPathError::Unreadable {
         path: dir.display().to_string(),

@@ -2,6 +2,7 @@
 
 use super::builtins::{self, BUILTINS};
 use super::err::CheckError;
+use super::symbols::Target;
 use super::types::Type;
 use super::{Checker, Ctx, ItemRef};
 use crate::diag::{Span, did_you_mean};
@@ -20,6 +21,12 @@ fn boxed(e: Expr) -> Box<Expr> {
 
 impl Checker<'_> {
     pub(super) fn expr(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Expr {
+        let x = self.expr_observed(ctx, e);
+        self.note_type(e.span, &x.ty);
+        x
+    }
+
+    fn expr_observed(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Expr {
         if !(ctx.observe && observable(e)) {
             return self.expr_inner(ctx, e);
         }
@@ -96,7 +103,7 @@ impl Checker<'_> {
                 ctx.observe = observe;
                 let elem = self.element_type(&coll_e.ty, coll.span);
                 let mark = ctx.mark();
-                let slot = ctx.bind(&var.name, elem, var.span, false);
+                let slot = self.bind(ctx, var, elem, false);
                 let label = observe.then(|| self.label(var.span));
                 let body_e = self.expr(ctx, body);
                 self.want_bool(&body_e, body.span);
@@ -148,7 +155,7 @@ impl Checker<'_> {
                 let source = self.expr(ctx, &c.source);
                 let elem = self.element_type(&source.ty, c.source.span);
                 let mark = ctx.mark();
-                let slot = ctx.bind(&c.var.name, elem, c.var.span, false);
+                let slot = self.bind(ctx, &c.var, elem, false);
                 let filter = c.filter.as_ref().map(|f| {
                     let x = self.expr(ctx, f);
                     self.want_bool(&x, f.span);
@@ -200,15 +207,19 @@ impl Checker<'_> {
     }
 
     fn name(&mut self, ctx: &mut Ctx, name: &str, span: Span) -> Expr {
-        if let Some((slot, ty)) = ctx.lookup(name) {
+        if let Some((slot, ty, decl)) = ctx.lookup(name) {
+            self.note_reference(span, Target::Decl(decl));
             return Expr::new(ExprKind::Local(slot), ty);
         }
         let pkg = self.package_of(ctx.file);
         if let Some(r) = self.packages.get(&pkg).and_then(|p| p.get(name)).copied() {
+            self.note_item(r, span);
             return self.item_value(r, name, span);
         }
         if let Some(entry) = self.imports[ctx.file].get_mut(name) {
             entry.2 = true;
+            let target = Target::Package(entry.0.clone());
+            self.note_reference(span, target);
             self.diags.push(CheckError::NotAValue {
                 name: name.to_owned(),
                 what: "package".into(),
@@ -310,7 +321,15 @@ impl Checker<'_> {
         }
         let entry = self.imports[ctx.file].get_mut(n)?;
         entry.2 = true;
-        Some(entry.0.clone())
+        let pkg = entry.0.clone();
+        self.note_reference(base.span, Target::Package(pkg.clone()));
+        Some(pkg)
+    }
+
+    /// Record a use of the declaration `r`.
+    fn note_item(&mut self, r: ItemRef, span: Span) {
+        let decl = self.item(r).kind.name().span;
+        self.note_reference(span, Target::Decl(decl));
     }
 
     fn field(&mut self, ctx: &mut Ctx, base: &ast::Expr, field: &ast::Ident, span: Span) -> Expr {
@@ -325,7 +344,10 @@ impl Checker<'_> {
                 .and_then(|p| p.get(&field.name))
                 .copied();
             return match found {
-                Some(r) => self.item_value(r, &field.name, field.span),
+                Some(r) => {
+                    self.note_item(r, field.span);
+                    self.item_value(r, &field.name, field.span)
+                }
                 None => {
                     let names: Vec<String> = self
                         .packages
@@ -347,7 +369,10 @@ impl Checker<'_> {
         let b = self.expr(ctx, base);
         match &b.ty {
             Type::Record(rec) => match rec.field(&field.name) {
-                Some(f) => Expr::new(ExprKind::Field(boxed(b), f), f.ty()),
+                Some(f) => {
+                    self.note_reference(field.span, Target::Field(*rec, f.name()));
+                    Expr::new(ExprKind::Field(boxed(b), f), f.ty())
+                }
                 None => {
                     let names = rec.fields().iter().map(|(n, _)| *n);
                     let help = did_you_mean(&field.name, names.clone())
@@ -427,7 +452,7 @@ impl Checker<'_> {
             [alias, name] => {
                 let alias_expr = ast::Expr {
                     kind: A::Name(alias.clone()),
-                    span: path.span,
+                    span: Self::path_segment_spans(path)[0],
                 };
                 match self.package_alias(ctx, &alias_expr) {
                     Some(pkg) if !self.packages.contains_key(&pkg) => {
@@ -448,7 +473,12 @@ impl Checker<'_> {
             .and_then(|p| p.get(&name))
             .copied();
         let typed: Vec<Expr> = args.iter().map(|a| self.expr(ctx, a)).collect();
+        let name_span = Self::path_segment_spans(path)
+            .last()
+            .copied()
+            .unwrap_or(path.span);
         if let Some(r) = found {
+            self.note_item(r, name_span);
             let Some(&id) = self.fn_ids.get(&(r.file, r.item)) else {
                 self.diags.push(CheckError::UnknownFunction {
                     name: path.dotted(),
@@ -463,6 +493,7 @@ impl Checker<'_> {
         if path.segments.len() == 1
             && let Some(def) = builtins::lookup(&name)
         {
+            self.note_reference(name_span, Target::Builtin(def.name));
             return self.builtin_call(def, typed, args, span, path.span);
         }
         self.unknown_function(ctx, path, args, span)

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::err::CheckError;
+use super::symbols::Target;
 use super::types::{Rec, Type};
 use super::{Checker, Ctx};
 use crate::diag::{Span, did_you_mean};
@@ -170,6 +171,7 @@ impl Checker<'_> {
             );
         }
         if let (Some(id), Some(e)) = (&id, m.entries.get("id")) {
+            self.note_reference(e.value.span, Target::RuleId(id.clone()));
             if id.trim().is_empty() {
                 self.bad_meta("id", "a non-empty string", e.value.span, None);
             } else if let Some(first) = rule_ids.get(id) {
@@ -256,12 +258,7 @@ impl Checker<'_> {
 
         // The body: slot 0 is the resource.
         let mut ctx = Ctx::new(fi, true, None);
-        ctx.bind(
-            &rule.var.name,
-            Type::Record(Rec::Resource),
-            rule.var.span,
-            false,
-        );
+        self.bind(&mut ctx, &rule.var, Type::Record(Rec::Resource), false);
         let mut clauses = Vec::new();
         for c in &rule.clauses {
             match c {
@@ -272,7 +269,7 @@ impl Checker<'_> {
                 }
                 ast::Clause::Let(l) => {
                     let x = self.expr(&mut ctx, &l.value);
-                    let slot = ctx.bind(&l.name.name, x.ty.clone(), l.name.span, true);
+                    let slot = self.bind(&mut ctx, &l.name, x.ty.clone(), true);
                     clauses.push(ir::Clause::Let(slot, x));
                 }
             }
@@ -322,6 +319,7 @@ impl Checker<'_> {
     }
 
     fn known_rule(&mut self, id: &str, span: Span, rule_ids: &HashMap<String, Span>) -> bool {
+        self.note_reference(span, Target::RuleId(id.to_owned()));
         if rule_ids.contains_key(id) {
             return true;
         }

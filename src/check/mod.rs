@@ -8,6 +8,7 @@ pub mod builtins;
 pub mod err;
 mod expr;
 mod meta;
+pub mod symbols;
 pub mod types;
 
 use std::collections::HashMap;
@@ -40,7 +41,8 @@ pub fn check(files: &[ast::File], sm: &SourceMap) -> Result<Checked, Diagnostics
 }
 
 fn check_here(files: &[ast::File], sm: &SourceMap) -> Result<Checked, Diagnostics> {
-    let mut c = Checker::new(files, sm);
+    let files: Vec<&ast::File> = files.iter().collect();
+    let mut c = Checker::new(&files, sm);
     c.index_declarations();
     c.run();
     if c.diags.error_count() == 0 {
@@ -92,7 +94,7 @@ enum FnState {
 }
 
 struct Checker<'a> {
-    files: &'a [ast::File],
+    files: &'a [&'a ast::File],
     sm: &'a SourceMap,
     diags: Diagnostics,
     /// Package name → declaration name → where.
@@ -107,6 +109,10 @@ struct Checker<'a> {
     program: ir::Program,
     labels: IndexMap<String, ()>,
     regexes: IndexMap<String, ()>,
+    /// The files checked by [`symbols::analyse`]; `None` checks every file.
+    focus: Option<Vec<bool>>,
+    /// What names refer to, recorded only for [`symbols::analyse`].
+    symbols: Option<symbols::Symbols>,
 }
 
 /// Per-declaration checking state: the scopes of local bindings.
@@ -155,10 +161,11 @@ impl Ctx {
         slot
     }
 
-    fn lookup(&mut self, name: &str) -> Option<(u32, Type)> {
+    /// The slot, type and declaration span of the innermost binding of `name`.
+    fn lookup(&mut self, name: &str) -> Option<(u32, Type, Span)> {
         let b = self.scopes.iter_mut().rev().find(|b| b.name == name)?;
         b.used = true;
-        Some((b.slot, b.ty.clone()))
+        Some((b.slot, b.ty.clone(), b.span))
     }
 
     fn mark(&self) -> usize {
@@ -167,7 +174,7 @@ impl Ctx {
 }
 
 impl<'a> Checker<'a> {
-    fn new(files: &'a [ast::File], sm: &'a SourceMap) -> Checker<'a> {
+    fn new(files: &'a [&'a ast::File], sm: &'a SourceMap) -> Checker<'a> {
         Checker {
             files,
             sm,
@@ -181,7 +188,15 @@ impl<'a> Checker<'a> {
             program: ir::Program::default(),
             labels: IndexMap::new(),
             regexes: IndexMap::new(),
+            focus: None,
+            symbols: None,
         }
+    }
+
+    /// Bind a local name, recording its type for editors.
+    fn bind(&mut self, ctx: &mut Ctx, name: &ast::Ident, ty: Type, warn_unused: bool) -> u32 {
+        self.note_declared(name.span, &ty, None);
+        ctx.bind(&name.name, ty, name.span, warn_unused)
     }
 
     fn src(&self, span: Span) -> miette::NamedSource<std::sync::Arc<str>> {
@@ -240,6 +255,10 @@ impl<'a> Checker<'a> {
             let mut map: IndexMap<String, (String, Span, bool)> = IndexMap::new();
             for imp in &file.imports {
                 let target = imp.path.dotted();
+                self.note_reference(imp.path.span, symbols::Target::Package(target.clone()));
+                if let Some(alias) = &imp.alias {
+                    self.note_reference(alias.span, symbols::Target::Package(target.clone()));
+                }
                 if !self.packages.contains_key(&target) {
                     let help = did_you_mean(&target, self.packages.keys().map(String::as_str))
                         .map(|s| format!("did you mean `{s}`?"))
@@ -312,7 +331,11 @@ impl<'a> Checker<'a> {
     }
 
     fn run(&mut self) {
-        for fi in 0..self.files.len() {
+        // Declarations outside the focus are checked only when a focused file uses them.
+        let focused: Vec<usize> = (0..self.files.len())
+            .filter(|&f| self.in_focus(f))
+            .collect();
+        for &fi in &focused {
             for ii in 0..self.files[fi].items.len() {
                 let r = ItemRef { file: fi, item: ii };
                 match &self.item(r).kind {
@@ -334,11 +357,17 @@ impl<'a> Checker<'a> {
             for ii in 0..self.files[fi].items.len() {
                 let item = self.item(ItemRef { file: fi, item: ii });
                 if let ast::ItemKind::Rule(rule) = &item.kind {
-                    self.check_rule(fi, item, rule, &mut rule_ids);
+                    if self.in_focus(fi) {
+                        self.check_rule(fi, item, rule, &mut rule_ids);
+                    } else if let Some((id, span)) = symbols::declared_rule_id(rule) {
+                        // Outside the focus only the id matters, to find duplicates and
+                        // the rules exceptions and tests name.
+                        rule_ids.entry(id.to_owned()).or_insert(span);
+                    }
                 }
             }
         }
-        for fi in 0..self.files.len() {
+        for &fi in &focused {
             for ii in 0..self.files[fi].items.len() {
                 let item = self.item(ItemRef { file: fi, item: ii });
                 match &item.kind {
@@ -349,9 +378,8 @@ impl<'a> Checker<'a> {
             }
         }
         for (fi, imports) in self.imports.iter().enumerate() {
-            let _ = fi;
             for (name, (_, span, used)) in imports {
-                if !used {
+                if !used && self.in_focus(fi) {
                     self.diags.push(CheckError::UnusedImport {
                         name: name.clone(),
                         src: self.sm.named(*span),
@@ -418,6 +446,9 @@ impl<'a> Checker<'a> {
             }
         };
         self.consts.insert((r.file, r.item), state.clone());
+        if let ConstState::Done(v, t) = &state {
+            self.note_declared(c.name.span, t, Some(v));
+        }
         match state {
             ConstState::Done(v, t) => Some((v, t)),
             _ => None,
@@ -463,7 +494,7 @@ impl<'a> Checker<'a> {
         let mut ctx = Ctx::new(at.file, false, Some(id));
         let params = self.fns[id as usize].params.clone();
         for (p, ty) in f.params.iter().zip(&params) {
-            ctx.bind(&p.name.name, ty.clone(), p.name.span, false);
+            self.bind(&mut ctx, &p.name, ty.clone(), false);
         }
         let body = self.block(&mut ctx, &f.body);
         self.stack.pop();
@@ -481,6 +512,7 @@ impl<'a> Checker<'a> {
             }
             None => body.ty.clone(),
         };
+        self.note_declared(f.name.span, &ret, None);
         let sig = &mut self.fns[id as usize];
         sig.ret = Some(ret.clone());
         sig.state = FnState::Done;
@@ -667,7 +699,7 @@ impl<'a> Checker<'a> {
         let mut lets = Vec::new();
         for l in &b.lets {
             let value = self.expr(ctx, &l.value);
-            let slot = ctx.bind(&l.name.name, value.ty.clone(), l.name.span, true);
+            let slot = self.bind(ctx, &l.name, value.ty.clone(), true);
             lets.push((slot, value));
         }
         let mut result = self.expr(ctx, &b.result);

@@ -72,6 +72,16 @@ pub enum Field {
 }
 
 impl Rec {
+    /// Every record type, in documentation order.
+    pub const ALL: [Rec; 6] = [
+        Rec::Resource,
+        Rec::Provider,
+        Rec::Location,
+        Rec::Custody,
+        Rec::Flow,
+        Rec::Company,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Rec::Resource => "resource",
@@ -164,14 +174,7 @@ impl Field {
     }
 
     pub fn name(self) -> &'static str {
-        for rec in [
-            Rec::Resource,
-            Rec::Provider,
-            Rec::Location,
-            Rec::Custody,
-            Rec::Flow,
-            Rec::Company,
-        ] {
+        for rec in Rec::ALL {
             if let Some((n, _)) = rec.fields().iter().find(|(_, f)| *f == self) {
                 return n;
             }

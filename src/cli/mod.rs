@@ -4,10 +4,11 @@
 
 mod check;
 mod compile;
-mod config;
+pub mod config;
 mod fmt;
 mod input;
 mod inventory;
+mod lsp;
 mod output;
 mod rules;
 mod test;
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diag::Diagnostics;
+pub use output::write_atomic;
 
 /// Exit code: no failing finding.
 pub const EXIT_PASS: u8 = 0;
@@ -72,6 +74,11 @@ enum Command {
         after_help = "Examples:\n  juris compile -o policies.wasm\n  juris compile --policy policies/ --no-standard -o acme.wasm"
     )]
     Compile(compile::CompileArgs),
+    /// Serve the Language Server Protocol over standard input and output (for editors).
+    #[command(
+        after_help = "Editors start this themselves; see docs/editors.md for VS Code and others.\nExample:\n  juris lsp"
+    )]
+    Lsp(lsp::LspArgs),
 }
 
 /// Where policies come from: shared by every command that compiles policies.
@@ -150,6 +157,7 @@ pub fn main() -> ExitCode {
         Command::Test(a) => test::run(a),
         Command::Compile(a) => compile::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Lsp(a) => lsp::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

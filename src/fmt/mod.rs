@@ -494,7 +494,8 @@ fn is_short_literal(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Literal(l) if !matches!(l, Literal::Str(s) if s.len() > 24 || s.contains('\n')))
 }
 
-fn type_text(t: &ast::TypeExpr) -> String {
+/// A type as written (`set<string>`).
+pub fn type_text(t: &ast::TypeExpr) -> String {
     if t.args.is_empty() {
         t.name.name.clone()
     } else {

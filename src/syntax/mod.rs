@@ -18,6 +18,41 @@ pub use print::expr_to_string;
 
 use crate::diag::SourceFile;
 
+/// The reserved words of the grammar (`keyword` in grammar/juris.pest).
+pub const KEYWORDS: &[&str] = &[
+    "package",
+    "import",
+    "as",
+    "const",
+    "fn",
+    "rule",
+    "exception",
+    "test",
+    "for",
+    "in",
+    "where",
+    "let",
+    "deny",
+    "if",
+    "require",
+    "message",
+    "all",
+    "any",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
+    "null",
+    "union",
+    "intersect",
+    "minus",
+    "subset",
+    "resources",
+];
+
 /// Deepest expression tree (operators, calls, accesses, branches) a policy may hold.
 pub const MAX_EXPR_DEPTH: usize = 256;
 

@@ -1187,35 +1187,5 @@ fn hint(found: Option<&str>, expected: &[String]) -> Option<String> {
 }
 
 fn is_keyword(w: &str) -> bool {
-    matches!(
-        w,
-        "package"
-            | "import"
-            | "as"
-            | "const"
-            | "fn"
-            | "rule"
-            | "exception"
-            | "test"
-            | "for"
-            | "in"
-            | "where"
-            | "let"
-            | "deny"
-            | "if"
-            | "require"
-            | "message"
-            | "all"
-            | "any"
-            | "then"
-            | "else"
-            | "and"
-            | "or"
-            | "not"
-            | "union"
-            | "intersect"
-            | "minus"
-            | "subset"
-            | "resources"
-    )
+    super::KEYWORDS.contains(&w)
 }
