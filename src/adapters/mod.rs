@@ -27,12 +27,14 @@
 //! ```
 
 mod address;
+mod custody;
 mod err;
 mod inventory;
 mod places;
 mod scan;
 mod terraform;
 
+pub use custody::cited_sources;
 pub use err::{AdapterError, Excerpt};
 
 use std::cell::RefCell;

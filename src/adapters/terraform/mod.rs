@@ -225,5 +225,6 @@ pub(crate) fn normalise(
         }],
         resources,
         warnings,
+        sources: Default::default(),
     }
 }
