@@ -113,6 +113,7 @@ fn resource(i: usize) -> Resource {
         attributes: serde_json::json!({}),
         unknown_attributes: serde_json::Value::Null,
         flows: Vec::new(),
+        source: None,
     }
 }
 

@@ -48,9 +48,13 @@ fn input_that_is_not_json() {
 }
 
 #[test]
-fn input_that_is_a_folder() {
+fn input_that_is_a_folder_without_terraform() {
+    // A folder is read as a Terraform root module; one without `.tf` files is refused.
     let r = check(&["tests/fixtures/reports"]);
-    assert_misuse(&r, &["it is a folder, not a file"]);
+    assert_misuse(
+        &r,
+        &["juris::source::empty", "has no `.tf` files", "root module"],
+    );
 }
 
 #[test]

@@ -62,6 +62,25 @@ fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
         let d = serde_json::from_str(&r.stdout).expect("json");
         docs.push(("seed plan", r.stdout, d));
     }
+    // Findings on Terraform source lines, with related locations: a plan beside its
+    // root module, and the root module checked without a plan.
+    for (what, input) in [
+        (
+            "plan with source",
+            "tests/fixtures/source/modules/plan.json",
+        ),
+        ("source", "tests/fixtures/source/modules"),
+    ] {
+        let r = run(&["check", "--today", "2026-06-01", "--format", "sarif", input]);
+        assert_eq!(r.code, 1, "{}", r.dump());
+        let d: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+        assert!(
+            d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["endLine"]
+                .is_u64(),
+            "{what}: on the source lines"
+        );
+        docs.push((what, r.stdout, d));
+    }
     docs
 }
 

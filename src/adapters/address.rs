@@ -18,7 +18,6 @@ pub struct Address<'a> {
 
 impl Address<'_> {
     /// The configuration module path (`module.m.module.n`), which has no instance keys.
-    #[cfg(test)]
     pub fn config_module(&self) -> String {
         let mut out = String::new();
         self.write_config_module(&mut out);
@@ -38,7 +37,6 @@ impl Address<'_> {
     }
 
     /// The resource's address inside its module, without instance key (`aws_s3_bucket.b`).
-    #[cfg(test)]
     pub fn config_address(&self) -> String {
         let mut out = String::new();
         self.write_config_address(&mut out);

@@ -32,6 +32,7 @@ mod err;
 mod inventory;
 mod places;
 mod scan;
+pub mod source;
 mod terraform;
 
 pub use custody::cited_sources;
@@ -176,6 +177,39 @@ pub fn merge(parts: Vec<Inventory>) -> Inventory {
         out.warnings.extend(part.warnings);
     }
     out
+}
+
+/// Reads a plan-shaped document juris wrote itself (from Terraform source) as an
+/// input of `kind`, through the same reader, checks and rules as a real plan.
+pub(crate) fn load_written_plan(
+    name: &str,
+    bytes: &[u8],
+    kind: &'static str,
+    opts: &LoadOptions,
+) -> Result<Inventory, AdapterError> {
+    let keys = opts.keys();
+    let strings = RefCell::default();
+    let keep = keep(&keys, &strings);
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let input = Input { name, text };
+    let mut doc = read::document(bytes, keep).map_err(|e| json_error(input, &e))?;
+    let items = doc.changes.take().unwrap_or_default();
+    let checked = terraform::check(
+        input,
+        keep,
+        kind,
+        None,
+        doc.variables,
+        doc.configuration,
+        items,
+    )?;
+    Ok(terraform::normalise(
+        name,
+        checked,
+        opts.catalog,
+        &opts.default_regions,
+        keep,
+    ))
 }
 
 /// What an input turned out to be, checked, no longer tied to its text.

@@ -18,9 +18,16 @@ use crate::runner::RunOptions;
 pub struct CheckArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Plan, state or inventory JSON files; `-` reads standard input.
+    /// Plan, state or inventory JSON files, or Terraform source (a root module folder or
+    /// its `.tf` files) checked without a plan; `-` reads standard input.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub source: input::SourceArgs,
+    /// Prefix for Markdown links to source lines, e.g.
+    /// "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA" [default: relative links].
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -141,6 +148,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         default_regions,
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),
+        source: args.source.clone(),
     };
     let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
@@ -164,6 +172,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         options: &options,
         inputs: &args.inputs,
         color: args.format == Format::Human && args.output.is_none() && args.color.enabled(true),
+        link_base: args.link_base.as_deref(),
     };
     // A JSON report to standard output is streamed: on a large plan it is tens of
     // megabytes that need not be built as one string first.
@@ -288,10 +297,10 @@ fn evaluate_wasm(
         reason: e.to_string(),
     })?;
     let output = module.evaluate(&input)?;
-    serde_json::from_str(&output).map_err(|e| {
-        BadModuleOutput {
+    let mut report: crate::runner::Report =
+        serde_json::from_str(&output).map_err(|e| BadModuleOutput {
             reason: e.to_string(),
-        }
-        .into()
-    })
+        })?;
+    crate::runner::locate(&mut report, inventory);
+    Ok(report)
 }

@@ -2,11 +2,12 @@
 //! inventory, remembering each file's bytes' digest for audit records.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::Failure;
-use crate::adapters::{self, LoadOptions, Projection};
+use crate::adapters::{self, LoadOptions, Projection, source};
 use crate::catalog::Catalog;
 use crate::model::Inventory;
 
@@ -16,6 +17,44 @@ pub struct Loaded {
     pub inventory: Inventory,
     pub digests: Vec<(String, String)>,
     pub catalog_version: String,
+}
+
+/// How inputs meet Terraform source: where a plan's `.tf` files are, and the variable
+/// values for source folders checked without a plan.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SourceArgs {
+    /// The root module folder of the plans (its `.tf` files say where each resource is
+    /// declared) [default: the plan's folder, then the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub source: Option<PathBuf>,
+    /// Do not look for Terraform source: findings on plans point at the plan file.
+    #[arg(long, conflicts_with = "source")]
+    pub no_source: bool,
+    /// A root module variable for source folders, NAME=VALUE as for `terraform plan -var`; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A variables file (.tfvars or .tfvars.json) for source folders; repeatable, read before --var.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+impl SourceArgs {
+    fn source_options(&self) -> source::SourceOptions {
+        let mut vars: Vec<source::VarArg> = self
+            .var_files
+            .iter()
+            .cloned()
+            .map(source::VarArg::File)
+            .collect();
+        vars.extend(self.vars.iter().cloned().map(source::VarArg::Assign));
+        source::SourceOptions {
+            vars,
+            env: std::env::vars()
+                .filter(|(k, _)| k.starts_with("TF_VAR_"))
+                .collect(),
+            ..source::SourceOptions::default()
+        }
+    }
 }
 
 /// An input that cannot be read at all.
@@ -51,6 +90,8 @@ pub struct InputOptions {
     pub attribute_keys: Option<std::collections::BTreeSet<String>>,
     /// Hash every input (for audit records); hashing a large plan is not free.
     pub digests: bool,
+    /// Terraform source: where plans' `.tf` files are, variables for source folders.
+    pub source: SourceArgs,
 }
 
 /// The built-in catalog extended with the user's catalog files.
@@ -80,19 +121,95 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
     opts.default_regions = options.default_regions.clone();
     let mut parts = Vec::with_capacity(names.len());
     let mut digests = Vec::new();
+    let source_options = options.source.source_options();
+    let mut roots: Vec<PathBuf> = Vec::new();
     for name in names {
+        let path = Path::new(name);
+        if name != "-" && source::is_source(path) {
+            let root = source::root_of(path).to_path_buf();
+            if roots.contains(&root) {
+                continue;
+            }
+            roots.push(root.clone());
+            if options.digests {
+                digests.push((name.clone(), source::digest(&root)));
+            }
+            parts.push(source::load_dir(&root, &opts, &source_options)?);
+            continue;
+        }
         let input = read_input(name, opts.max_bytes)?;
         if options.digests {
             digests.push((name.clone(), sha256_hex(input.bytes())));
         }
         // The input's text is released as soon as it is parsed, before the
         // inventory is built.
-        parts.push(adapters::load_owned(name, input, &opts)?);
+        let mut inventory = adapters::load_owned(name, input, &opts)?;
+        declare(&mut inventory, name, &options.source, opts.max_bytes)?;
+        parts.push(inventory);
     }
     Ok(Loaded {
         inventory: adapters::merge(parts),
         digests,
         catalog_version: catalog.version(),
+    })
+}
+
+/// Points the resources of a plan (or state) at the `.tf` blocks declaring them,
+/// unless told not to; when no source is found, says so once, as an input warning.
+fn declare(
+    inventory: &mut Inventory,
+    name: &str,
+    args: &SourceArgs,
+    max_bytes: u64,
+) -> Result<(), Failure> {
+    let terraform = inventory
+        .inputs
+        .iter()
+        .any(|i| i.kind == "terraform-plan" || i.kind == "terraform-state");
+    if args.no_source || !terraform || inventory.resources.is_empty() {
+        return Ok(());
+    }
+    let plan_dir = Path::new(name)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = match &args.source {
+        Some(dir) => Some(dir.clone()),
+        None => [plan_dir, Path::new(".")]
+            .into_iter()
+            .find(|d| has_tf_files(d))
+            .map(Path::to_path_buf),
+    };
+    let notes = match dir {
+        Some(dir) => {
+            let declarations = source::Declarations::read(&dir, max_bytes)?;
+            let mut notes = declarations.annotate(inventory, name);
+            if !inventory.resources.iter().any(|r| r.source.is_some()) {
+                notes.push(format!(
+                    "no resource of the plan is declared in `{}`: findings point at the plan; pass --source with the root module's folder",
+                    declarations.root
+                ));
+            }
+            notes
+        }
+        None => vec![format!(
+            "no `.tf` files next to the plan or in the current directory: findings point at the plan; pass --source DIR to place them on the source lines"
+        )],
+    };
+    inventory
+        .warnings
+        .extend(notes.into_iter().map(|message| crate::model::Warning {
+            message,
+            input: Some(name.to_owned()),
+            address: None,
+        }));
+    Ok(())
+}
+
+fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
     })
 }
 

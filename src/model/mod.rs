@@ -104,6 +104,22 @@ pub struct Resource {
     /// Where copies of this resource's data go, transitively.
     #[serde(default)]
     pub flows: Vec<Flow>,
+    /// The Terraform source block that declares it, where juris read the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Declaration>,
+}
+
+/// Where something is declared in Terraform source: a `.tf` file relative to the
+/// repository root, and the first and last line of the block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    /// `/`-separated path relative to the repository root (the git work tree holding
+    /// the source, else the current directory), e.g. `infra/main.tf`.
+    pub file: String,
+    /// 1-based line of the block's first line.
+    pub line: u32,
+    /// 1-based line of the block's closing brace.
+    pub end_line: u32,
 }
 
 /// The provider configuration a resource is bound to.
@@ -244,6 +260,10 @@ pub struct Flow {
     pub depth: u32,
     pub location: Location,
     pub custody: Custody,
+    /// The source block of the resource that declares the copy (the `via` resource),
+    /// where juris read the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Declaration>,
 }
 
 /// A non-fatal problem found while reading an input.
@@ -298,6 +318,24 @@ impl Custody {
             }])),
             _ => Known::Unknown,
         }
+    }
+}
+
+impl Flow {
+    /// The address of the resource that declares the copy: the longest start of `via`
+    /// (`aws_s3_bucket_replication_configuration.r.rule[0].destination[0].bucket`)
+    /// that `exists` says is a resource.
+    pub fn via_resource(&self, exists: impl Fn(&str) -> bool) -> Option<&str> {
+        let via = self.via.as_str();
+        std::iter::once(via.len())
+            .chain(
+                via.char_indices()
+                    .rev()
+                    .filter(|&(_, c)| c == '.' || c == '[')
+                    .map(|(i, _)| i),
+            )
+            .map(|end| &via[..end])
+            .find(|a| exists(a))
     }
 }
 
@@ -398,4 +436,30 @@ fn known_empty_map() -> Known<IndexMap<String, Known<String>>> {
 
 fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flow_names_the_resource_that_declares_it() {
+        let flow = Flow {
+            kind: "s3-replication".into(),
+            target: "aws_s3_bucket.replica".into(),
+            in_inventory: true,
+            via: "module.m[\"a\"].aws_s3_bucket_replication_configuration.r.rule[0].destination[0].bucket"
+                .into(),
+            depth: 1,
+            location: Location::unknown(""),
+            custody: Custody::unknown(),
+            source: None,
+        };
+        let exists = |a: &str| a == "module.m[\"a\"].aws_s3_bucket_replication_configuration.r";
+        assert_eq!(
+            flow.via_resource(exists),
+            Some("module.m[\"a\"].aws_s3_bucket_replication_configuration.r")
+        );
+        assert_eq!(flow.via_resource(|_| false), None);
+    }
 }

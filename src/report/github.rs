@@ -28,8 +28,19 @@ pub fn render(ctx: &Context) -> String {
         if let Some(e) = &f.expired_exception {
             message.push_str(&format!(" — exception {} expired on {}", e.name, e.expires));
         }
+        // With the declaring block known, the annotation sits on its lines in the
+        // pull request; without, it is shown on the run only.
+        let place = match &f.source {
+            Some(d) => format!(
+                "file={},line={},endLine={},",
+                escape_property(&d.file),
+                d.line,
+                d.end_line
+            ),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "::{level} title={}::{}\n",
+            "::{level} {place}title={}::{}\n",
             escape_property(&title),
             escape_data(&message)
         ));

@@ -66,7 +66,7 @@ pub fn render(ctx: &Context) -> String {
             }
         }
         for f in findings {
-            finding(&mut out, &st, f);
+            finding(&mut out, &st, f, ctx.is_plan(f.input.as_deref()));
         }
         out.push('\n');
     }
@@ -109,7 +109,7 @@ fn input_warnings(out: &mut String, st: &Style, ctx: &Context) {
     out.push('\n');
 }
 
-fn finding(out: &mut String, st: &Style, f: &Finding) {
+fn finding(out: &mut String, st: &Style, f: &Finding, from_plan: bool) {
     // Colour is a hint only: the words say whether the finding blocks.
     let marker = match (f.outcome, f.blocking) {
         (FindingOutcome::Violation, true) => st.red("✗ violation (blocking)"),
@@ -118,13 +118,29 @@ fn finding(out: &mut String, st: &Style, f: &Finding) {
         (FindingOutcome::Undetermined, false) => st.yellow("? undetermined (not blocking)"),
         (FindingOutcome::Excepted, _) => st.cyan("~ excepted"),
     };
-    let input = f
-        .input
-        .as_deref()
-        .map(|i| st.dim(&format!("  ({i})")))
-        .unwrap_or_default();
+    // Where a reviewer looks first: the declaring block, then the input it came from.
+    let places: Vec<String> = super::Context::source_place(f)
+        .into_iter()
+        .chain(f.input.clone().filter(|_| f.source.is_none() || from_plan))
+        .collect();
+    let input = if places.is_empty() {
+        String::new()
+    } else {
+        st.dim(&format!("  ({})", places.join(", ")))
+    };
     let _ = writeln!(out, "  {marker}  {}{input}", st.bold(&f.address));
     let _ = writeln!(out, "      {}", indented(&f.message, "      "));
+    for r in &f.related {
+        let _ = writeln!(
+            out,
+            "      {} {} {} ({}:{})",
+            st.dim("↳"),
+            r.address,
+            r.note,
+            r.source.file,
+            r.source.line
+        );
+    }
     for (label, value) in &f.evidence {
         let _ = writeln!(
             out,

@@ -22,7 +22,7 @@ pub fn render(ctx: &Context) -> String {
         .partition(|f| f.blocking);
     if !failing.is_empty() {
         let _ = writeln!(out, "### Failing findings\n");
-        findings_table(&mut out, &failing, ctx.inputs.len() > 1);
+        findings_table(&mut out, &failing, ctx);
     }
     if !other.is_empty() {
         let _ = writeln!(
@@ -31,7 +31,7 @@ pub fn render(ctx: &Context) -> String {
             other.len(),
             plural(other.len())
         );
-        findings_table(&mut out, &other, ctx.inputs.len() > 1);
+        findings_table(&mut out, &other, ctx);
         let _ = writeln!(out, "</details>\n");
     }
     exceptions(&mut out, ctx);
@@ -71,7 +71,8 @@ fn heading(out: &mut String, ctx: &Context) {
     );
 }
 
-fn findings_table(out: &mut String, findings: &[&Finding], several_inputs: bool) {
+fn findings_table(out: &mut String, findings: &[&Finding], ctx: &Context) {
+    let several_inputs = ctx.inputs.len() > 1;
     let _ = writeln!(
         out,
         "| Rule | Enforcement | Outcome | Resource | Message |\n|---|---|---|---|---|"
@@ -88,6 +89,22 @@ fn findings_table(out: &mut String, findings: &[&Finding], several_inputs: bool)
         let mut resource = code(&f.address);
         if let (true, Some(input)) = (several_inputs, &f.input) {
             resource.push_str(&format!(" in {}", code(input)));
+        }
+        if let Some(d) = &f.source {
+            let base = ctx.link_base.unwrap_or("");
+            let sep = if base.is_empty() || base.ends_with('/') {
+                ""
+            } else {
+                "/"
+            };
+            resource.push_str(&format!(
+                "<br>[{}:{}]({base}{sep}{}#L{}-L{})",
+                cell(&d.file),
+                d.line,
+                super::percent_encode(&d.file),
+                d.line,
+                d.end_line
+            ));
         }
         let _ = writeln!(
             out,

@@ -46,6 +46,9 @@ pub struct Context<'a> {
     pub inputs: &'a [String],
     /// Colour escapes in human output.
     pub color: bool,
+    /// Where Markdown links to source lines point: a prefix for the repository-relative
+    /// file (e.g. `https://github.com/o/r/blob/<sha>/`); relative links without one.
+    pub link_base: Option<&'a str>,
 }
 
 impl<'a> Context<'a> {
@@ -90,6 +93,22 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// Whether an input is a file juris read (a plan, a state, an inventory) rather
+    /// than Terraform source.
+    pub fn is_plan(&self, input: Option<&str>) -> bool {
+        input.is_some_and(|name| {
+            self.inventory
+                .inputs
+                .iter()
+                .any(|i| i.name == name && i.kind != "terraform-source")
+        })
+    }
+
+    /// `infra/main.tf:17` for a finding juris found the source of.
+    pub fn source_place(f: &Finding) -> Option<String> {
+        f.source.as_ref().map(|d| format!("{}:{}", d.file, d.line))
+    }
+
     /// The findings of one rule (they are sorted by rule, so they are adjacent).
     pub fn findings_of(&self, rule: &str) -> &'a [Finding] {
         let findings = &self.report.findings;
@@ -130,4 +149,17 @@ pub fn evidence_text(v: &serde_json::Value) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// Percent-encoding for a URI path: unreserved characters and `/` stay.
+pub(crate) fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -6,8 +6,9 @@
 
 use serde::Serialize;
 
-use super::Context;
+use super::{Context, percent_encode};
 use crate::ir::{Enforcement, RuleMeta, Severity};
+use crate::model::Declaration;
 use crate::runner::{ExceptionState, Finding, FindingOutcome};
 
 /// The official schema location of SARIF 2.1.0 (OASIS, errata 01).
@@ -129,6 +130,8 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text,
     locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression<'a>>,
@@ -141,6 +144,14 @@ struct Location<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     physical_location: Option<PhysicalLocation>,
     logical_locations: [LogicalLocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -162,6 +173,8 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -216,7 +229,7 @@ pub fn render(ctx: &Context) -> String {
         .iter()
         .map(|f| {
             let index = rules.iter().position(|m| m.id == f.rule).unwrap_or(0);
-            result(f, index)
+            result(f, index, ctx.is_plan(f.input.as_deref()))
         })
         .collect();
     let log = Log {
@@ -403,7 +416,7 @@ fn help_markdown(meta: &RuleMeta) -> String {
     s
 }
 
-fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
+fn result(f: &Finding, rule_index: usize, from_plan: bool) -> SarifResult<'_> {
     let mut text = f.message.clone();
     if let Some(e) = &f.exception {
         text.push_str(&format!(
@@ -426,13 +439,17 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
         level: result_level(f),
         message: Text { text },
         locations: [Location {
-            physical_location: f.input.as_deref().and_then(physical_location),
+            physical_location: match &f.source {
+                Some(d) => Some(declared(d)),
+                None => f.input.as_deref().and_then(physical_location),
+            },
             logical_locations: [LogicalLocation {
                 name: &f.address,
                 fully_qualified_name: &f.address,
                 kind: "resource",
             }],
         }],
+        related_locations: related_locations(f, from_plan),
         partial_fingerprints: Fingerprints {
             finding: fingerprint(f),
         },
@@ -481,19 +498,51 @@ fn physical_location(input: &str) -> Option<PhysicalLocation> {
             uri,
             uri_base_id: base,
         },
-        region: Region { start_line: 1 },
+        region: Region {
+            start_line: 1,
+            end_line: None,
+        },
     })
 }
 
-/// Percent-encoding for a URI path: unreserved characters and `/` stay.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+/// A Terraform source block: its file against the checkout and its lines.
+fn declared(d: &Declaration) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: percent_encode(&d.file),
+            uri_base_id: Some("%SRCROOT%"),
+        },
+        region: Region {
+            start_line: d.line,
+            end_line: Some(d.end_line),
+        },
+    }
+}
+
+/// With a source location, the plan the resource came from is related; so are the
+/// declarations of a copy the finding is about.
+fn related_locations(f: &Finding, from_plan: bool) -> Vec<RelatedLocation> {
+    let mut out = Vec::new();
+    if f.source.is_some()
+        && from_plan
+        && let Some(plan) = f.input.as_deref().and_then(physical_location)
+    {
+        out.push(RelatedLocation {
+            id: 0,
+            physical_location: plan,
+            message: Text {
+                text: format!("{} in the plan", f.address),
+            },
+        });
+    }
+    for r in &f.related {
+        out.push(RelatedLocation {
+            id: out.len(),
+            physical_location: declared(&r.source),
+            message: Text {
+                text: format!("{} {}", r.address, r.note),
+            },
+        });
     }
     out
 }

@@ -17,7 +17,7 @@ pub use err::RunError;
 use crate::eval::glob;
 use crate::eval::{Compiled, Evaluator, Explanation, Outcome};
 use crate::ir::{Enforcement, Exception, Program, RuleMeta, Severity};
-use crate::model::{Inventory, Resource};
+use crate::model::{Declaration, Inventory, Resource};
 
 /// Version of the report document.
 pub const REPORT_VERSION: u32 = 1;
@@ -94,6 +94,13 @@ pub struct Finding {
     /// The input file the resource came from, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
+    /// The Terraform source block declaring the resource, where juris read the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Declaration>,
+    /// Other declarations the finding is about: for a finding about a copy of the data,
+    /// the resource that declares the copy and the one that receives it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
     pub message: String,
     pub evidence: IndexMap<String, serde_json::Value>,
     /// The exception that turned this finding into `excepted`.
@@ -106,6 +113,17 @@ pub struct Finding {
     /// For `excepted` findings: what the outcome was before the exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived_outcome: Option<FindingOutcome>,
+}
+
+/// A declaration related to a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    /// The related resource's address.
+    pub address: String,
+    /// What it is to the finding, e.g. `declares the s3-replication copy`.
+    pub note: String,
+    #[serde(flatten)]
+    pub source: Declaration,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,14 +301,82 @@ pub fn run_with_progress(
         .filter(|e| e.state == ExceptionState::Stale)
         .count();
     summary.failed = summary.blocking > 0;
-    Ok(Report {
+    let mut report = Report {
         version: REPORT_VERSION,
         today: crate::date::format(options.today),
         fail_on: options.fail_on,
         findings,
         exceptions,
         summary,
-    })
+    };
+    locate(&mut report, inventory);
+    Ok(report)
+}
+
+/// Points each finding at the source that declares its resource and, for a finding
+/// about a copy of the data (a flow in its evidence), at the declarations of the copy.
+/// Both engines' reports go through this, so they agree.
+pub fn locate(report: &mut Report, inventory: &Inventory) {
+    if inventory.resources.iter().all(|r| r.source.is_none()) {
+        return;
+    }
+    let by_address: HashMap<(Option<&str>, &str), &Resource> = inventory
+        .resources
+        .iter()
+        .map(|r| ((r.input.as_deref(), r.address.as_str()), r))
+        .collect();
+    for f in &mut report.findings {
+        let Some(r) = by_address.get(&(f.input.as_deref(), f.address.as_str())) else {
+            continue;
+        };
+        f.source = r.source.clone();
+        let mut related: Vec<Related> = Vec::new();
+        let mut add = |address: &str, note: String, source: Option<&Declaration>| {
+            if let Some(source) = source
+                && address != f.address
+                && !related.iter().any(|x| x.address == address)
+            {
+                related.push(Related {
+                    address: address.to_owned(),
+                    note,
+                    source: source.clone(),
+                });
+            }
+        };
+        for v in f.evidence.values() {
+            let (Some(kind), Some(target)) = (
+                v.get("kind").and_then(serde_json::Value::as_str),
+                v.get("target").and_then(serde_json::Value::as_str),
+            ) else {
+                continue;
+            };
+            let Some(flow) = r
+                .flows
+                .iter()
+                .find(|x| x.kind == kind && x.target == target)
+            else {
+                continue;
+            };
+            if let Some(via) =
+                flow.via_resource(|a| by_address.contains_key(&(f.input.as_deref(), a)))
+            {
+                add(
+                    via,
+                    format!("declares the {kind} copy"),
+                    flow.source.as_ref(),
+                );
+            }
+            if flow.in_inventory {
+                let to = by_address.get(&(f.input.as_deref(), target));
+                add(
+                    target,
+                    format!("receives the {kind} copy"),
+                    to.and_then(|t| t.source.as_ref()),
+                );
+            }
+        }
+        f.related = related;
+    }
 }
 
 /// Chunks below this many resources are not worth a thread.
@@ -436,6 +522,8 @@ fn finding<'a>(
         severity: meta.severity,
         address: resource.address.clone(),
         input: resource.input.clone(),
+        source: None,
+        related: Vec::new(),
         message,
         evidence,
         exception: None,

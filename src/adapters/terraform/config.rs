@@ -13,6 +13,12 @@ use serde_json::{Map, Value};
 
 use super::read::{RawConfig, RawConfigResource, RawModule, RawModuleCall, RawProviderConfig};
 
+/// In plan-shaped documents juris writes from Terraform source, the key beside
+/// `constant_value` that says how the value was found (`from `var.region` = ...`).
+pub(crate) const DERIVATION_KEY: &str = "juris_derivation";
+/// ... and the key, in place of `constant_value`, that says why the value is unknown.
+pub(crate) const UNKNOWN_KEY: &str = "juris_unknown";
+
 /// What an expression evaluates to, as far as the plan says.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Resolved {
@@ -237,18 +243,38 @@ impl<'a> Config<'a> {
             return Resolved::Unknown("the configuration has no expression for it".into());
         };
         if let Some(c) = obj.get("constant_value") {
-            return match c {
-                Value::Null => Resolved::Null,
-                Value::String(s) => Resolved::Value(c.clone(), format!("`{s}`")),
-                other => Resolved::Value(other.clone(), format!("`{other}`")),
+            let shown = match c {
+                Value::Null => return Resolved::Null,
+                Value::String(s) => format!("`{s}`"),
+                other => format!("`{other}`"),
             };
+            let how = obj
+                .get(DERIVATION_KEY)
+                .and_then(Value::as_str)
+                .map_or(shown, str::to_owned);
+            return Resolved::Value(c.clone(), how);
         }
+        // Written from source: the references still say which resource a value comes
+        // from; otherwise the reason it is unknown is the source's own.
+        let from_source = obj
+            .get(UNKNOWN_KEY)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let refs: Vec<&str> = obj
             .get("references")
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let main = most_specific(&refs);
+        if let Some(why) = from_source {
+            return match main.as_slice() {
+                [one] => match self.resolve_ref(one, module, depth) {
+                    r @ Resolved::Ref { .. } => r,
+                    _ => Resolved::Unknown(why),
+                },
+                _ => Resolved::Unknown(why),
+            };
+        }
         let [one] = main.as_slice() else {
             return if main.is_empty() {
                 Resolved::Unknown(

@@ -91,6 +91,7 @@ pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
                             depth,
                             location: placed.location.clone(),
                             custody: placed.custody.clone(),
+                            source: None,
                         });
                         frontier.push((*t, depth + 1));
                     }
@@ -102,6 +103,7 @@ pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
                         depth,
                         location: placed.location.clone(),
                         custody: placed.custody.clone(),
+                        source: None,
                     }),
                 }
             }

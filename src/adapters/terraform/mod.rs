@@ -155,6 +155,7 @@ pub(crate) fn normalise(
         .collect();
     let whence = match doc.kind {
         "terraform-state" => "a Terraform state",
+        "terraform-source" => "in the Terraform source",
         _ => "this plan",
     };
     let (placed, flows, warnings) = {
@@ -213,6 +214,7 @@ pub(crate) fn normalise(
             attributes,
             unknown_attributes,
             flows,
+            source: None,
         });
     }
     Inventory {

@@ -1,0 +1,189 @@
+//! Why Terraform source was refused: each error names the `.tf` file, line and column
+//! and says how to fix it, as a policy error does.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+/// Terraform source juris cannot read.
+#[derive(Debug, Error, Diagnostic)]
+pub enum SourceError {
+    /// A folder or file could not be read.
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(code(juris::source::io), help("check the path and its permissions"))]
+    Io { path: String, reason: String },
+
+    /// The folder holds no Terraform configuration.
+    #[error("`{path}` has no `.tf` files")]
+    #[diagnostic(
+        code(juris::source::empty),
+        help(
+            "point juris at the folder of a Terraform root module (the one you run `terraform plan` in), or pass a plan JSON file"
+        )
+    )]
+    NoConfiguration { path: String },
+
+    /// A `.tf` file is not valid HCL.
+    #[error("`{}` is not valid Terraform (HCL) syntax: {message}", .src.as_ref().name())]
+    #[diagnostic(
+        code(juris::source::syntax),
+        help("fix the syntax at the marked spot; `terraform validate` shows the same error")
+    )]
+    Syntax {
+        message: String,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("{message}")]
+        span: SourceSpan,
+    },
+
+    /// A block Terraform requires to be unique is declared twice.
+    #[error("{what} `{name}` is declared twice")]
+    #[diagnostic(
+        code(juris::source::duplicate),
+        help("Terraform refuses duplicate declarations in one module; rename or remove one")
+    )]
+    Duplicate {
+        what: &'static str,
+        name: String,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("declared again here")]
+        span: SourceSpan,
+    },
+
+    /// A block is missing its labels or has the wrong ones.
+    #[error("`{block}` block: {message}")]
+    #[diagnostic(
+        code(juris::source::block),
+        help("write it as Terraform does, e.g. `resource \"aws_s3_bucket\" \"logs\" {{ ... }}`")
+    )]
+    BadBlock {
+        block: String,
+        message: String,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("{message}")]
+        span: SourceSpan,
+    },
+
+    /// Terraform JSON syntax (`.tf.json`) is not read from source.
+    #[error(
+        "`{path}` is Terraform configuration in JSON syntax, which juris does not read from source"
+    )]
+    #[diagnostic(
+        code(juris::source::json_syntax),
+        help(
+            "check a plan instead (`terraform show -json plan.out > plan.json`), or write the configuration in native syntax (`.tf`)"
+        )
+    )]
+    JsonSyntax { path: String },
+
+    /// Module calls nest deeper than the limit (a module that calls itself never ends).
+    #[error("module `{module}` is nested more than {limit} calls deep")]
+    #[diagnostic(
+        code(juris::source::module_depth),
+        help(
+            "a module that calls itself (directly or through others) never ends; Terraform refuses it too"
+        )
+    )]
+    ModuleDepth {
+        module: String,
+        limit: usize,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("this call")]
+        span: SourceSpan,
+    },
+
+    /// `count` or `for_each` would make more instances than the limit.
+    #[error("`{address}` expands to {count} instances, over the limit of {limit}")]
+    #[diagnostic(
+        code(juris::source::too_many_instances),
+        help(
+            "juris expands `count` and `for_each` to check each instance; a configuration this large is probably a mistake"
+        )
+    )]
+    TooManyInstances {
+        address: String,
+        count: u64,
+        limit: u64,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("expanded here")]
+        span: SourceSpan,
+    },
+
+    /// Evaluating the configuration took more steps than the budget.
+    #[error("evaluating the configuration took more than {limit} steps")]
+    #[diagnostic(
+        code(juris::source::budget),
+        help(
+            "an expression builds very large values (e.g. nested `range`, `join` or `for` over big collections); simplify it, or check a plan instead"
+        )
+    )]
+    Budget {
+        limit: u64,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("while evaluating this")]
+        span: SourceSpan,
+    },
+
+    /// A reference chain (`x = other.x`, locals, module outputs) is deeper than the limit.
+    #[error("a chain of references is more than {limit} steps deep")]
+    #[diagnostic(
+        code(juris::source::reference_depth),
+        help(
+            "values that pass through this many references are beyond static evaluation; check a plan instead"
+        )
+    )]
+    ReferenceDepth {
+        limit: usize,
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        #[label("the chain reaches this expression")]
+        span: SourceSpan,
+    },
+
+    /// A `--var` argument is not `NAME=VALUE`.
+    #[error("`--var {arg}` is not NAME=VALUE")]
+    #[diagnostic(
+        code(juris::source::var_arg),
+        help(
+            "write it as Terraform's -var is written, e.g. --var region=eu-west-1 or --var 'zones=[\"a\",\"b\"]'"
+        )
+    )]
+    VarArg { arg: String },
+
+    /// A variable value (tfvars file or `--var`) is not a valid expression.
+    #[error("the value of `{name}` from {origin} is not a valid Terraform value: {message}")]
+    #[diagnostic(
+        code(juris::source::var_value),
+        help(
+            "variable files hold constant values only (strings, numbers, lists, maps), as for `terraform plan`"
+        )
+    )]
+    VarValue {
+        name: String,
+        origin: String,
+        message: String,
+    },
+}
+
+impl SourceError {
+    /// A span inside a named file, clamped to its text.
+    pub(crate) fn at(
+        name: &str,
+        text: &Arc<str>,
+        span: std::ops::Range<usize>,
+    ) -> (Arc<NamedSource<Arc<str>>>, SourceSpan) {
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len()).min(start + 200);
+        (
+            Arc::new(NamedSource::new(name, text.clone())),
+            SourceSpan::new(start.into(), end - start),
+        )
+    }
+}
