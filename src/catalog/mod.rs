@@ -168,7 +168,11 @@ impl ProviderEntry {
     /// its `parent` (when that is another company) as a parent run from the same
     /// jurisdiction, since `jurisdiction` is where the group is run from.
     pub fn chain(&self) -> Vec<ChainLink<'_>> {
-        let mut out = vec![ChainLink::holder(&self.company, &self.jurisdiction, &self.refs)];
+        let mut out = vec![ChainLink::holder(
+            &self.company,
+            &self.jurisdiction,
+            &self.refs,
+        )];
         match (&self.parent, self.controllers.is_empty()) {
             (Some(parent), true) if parent != &self.company => out.push(ChainLink {
                 company: parent,
@@ -185,7 +189,11 @@ impl ProviderEntry {
 impl OperatorEntry {
     /// The operator and what controls it.
     pub fn chain(&self) -> Vec<ChainLink<'_>> {
-        let mut out = vec![ChainLink::holder(&self.company, &self.jurisdiction, &self.refs)];
+        let mut out = vec![ChainLink::holder(
+            &self.company,
+            &self.jurisdiction,
+            &self.refs,
+        )];
         out.extend(self.controllers.iter().map(Controller::link));
         out
     }
