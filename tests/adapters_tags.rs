@@ -90,7 +90,7 @@ fn the_other_families_read_tags() {
 }
 
 #[test]
-fn a_cloud_sql_read_replica_labelled_pii_is_now_seen_by_the_us_rules() {
+fn a_cloud_sql_instance_labelled_pii_is_seen_by_the_us_rules() {
     // Before the table, Cloud SQL read as untagged: RES-TAG-001 fired and the US rules
     // never applied. Now its classification is read from settings[0].user_labels.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_juris"))
@@ -108,7 +108,7 @@ fn a_cloud_sql_read_replica_labelled_pii_is_now_seen_by_the_us_rules() {
     let on = |rule: &str| {
         findings
             .iter()
-            .any(|f| f["rule"] == rule && f["resource"] == "google_sql_database_instance.orders")
+            .any(|f| f["rule"] == rule && f["address"] == "google_sql_database_instance.orders")
     };
     assert!(!on("RES-TAG-001"), "{findings:?}");
     assert!(
