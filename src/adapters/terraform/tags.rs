@@ -123,7 +123,7 @@ pub(crate) fn tags(
 fn nested(item: &RawItem, path: &[&str]) -> Tags {
     let pointer: String = path.iter().map(|p| format!("/{p}")).collect();
     let covers = |p: &str| p.is_empty() || pointer.starts_with(&format!("{p}/")) || p == pointer;
-    if item.unknown.iter().any(|p| covers(p)) {
+    if item.unknown.iter().any(covers) {
         return Known::Unknown;
     }
     let mut node = item.get(path[0]);
