@@ -104,6 +104,10 @@ fn resource(i: usize) -> Resource {
         custody: Custody {
             company: Known::Known(company.to_owned()),
             jurisdiction: Known::Known(juris.to_owned()),
+            chain: Custody::holder_alone(
+                &Known::Known(company.to_owned()),
+                &Known::Known(juris.to_owned()),
+            ),
         },
         tags: Known::Known(tags),
         attributes: serde_json::json!({}),
@@ -120,6 +124,7 @@ fn inventory(n: usize) -> Inventory {
         inputs: Vec::new(),
         resources: (0..n).map(resource).collect(),
         warnings: Vec::new(),
+        sources: Default::default(),
     }
 }
 

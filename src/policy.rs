@@ -25,6 +25,7 @@ const STDLIB: &[(&str, &str)] = &[
     shipped!("std/groups.juris"),
     shipped!("std/data_types.juris"),
     shipped!("std/classification.juris"),
+    shipped!("std/custody.juris"),
 ];
 
 /// The shipped residency rules, compiled in and run by default.

@@ -102,3 +102,107 @@ fn oci_regions_and_tags() {
     );
     assert!(find(&inv, "oci_core_instance.i").tags.is_unknown());
 }
+
+/// A resource's chain of control as `(company, jurisdiction, control)`.
+fn chain(inv: &juris::model::Inventory, address: &str) -> Vec<(String, String, String)> {
+    let r = find(inv, address);
+    r.custody
+        .chain
+        .known()
+        .unwrap_or_else(|| panic!("{address}: chain unknown"))
+        .iter()
+        .map(|l| (l.company.clone(), l.jurisdiction.clone(), l.control.clone()))
+        .collect()
+}
+
+#[test]
+fn sovereign_regions_carry_their_chain_of_control() {
+    let inv = load("plans/sovereign.json");
+    let controls = |a: &str| -> Vec<(String, String)> {
+        chain(&inv, a).into_iter().map(|(_, j, c)| (j, c)).collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(j, c)| (j.to_string(), c.to_string()))
+            .collect()
+    };
+    // AWS European Sovereign Cloud: German holder, US parent.
+    let esc = find(&inv, "aws_s3_bucket.esc");
+    assert_eq!(
+        esc.custody.jurisdiction.known().map(String::as_str),
+        Some("DE")
+    );
+    assert_eq!(
+        controls("aws_s3_bucket.esc"),
+        pairs(&[("DE", "operator"), ("US", "parent")])
+    );
+    assert_eq!(chain(&inv, "aws_s3_bucket.esc")[1].0, "Amazon.com, Inc.");
+    // Bleu and Delos Cloud: European holders running Microsoft technology under licence.
+    assert_eq!(
+        controls("azurerm_storage_account.bleu"),
+        pairs(&[
+            ("FR", "operator"),
+            ("FR", "parent"),
+            ("FR", "parent"),
+            ("US", "licensor")
+        ])
+    );
+    assert_eq!(
+        controls("azurerm_storage_account.delos"),
+        pairs(&[("DE", "operator"), ("DE", "parent"), ("US", "licensor")])
+    );
+    // Bleu's geo-redundant copy goes to the other Bleu region, held by Bleu too.
+    let bleu = find(&inv, "azurerm_storage_account.bleu");
+    assert_eq!(bleu.flows.len(), 1, "{:?}", bleu.flows);
+    assert_eq!(
+        bleu.flows[0]
+            .location
+            .region
+            .known()
+            .cloned()
+            .flatten()
+            .as_deref(),
+        Some("bleufrancesouth")
+    );
+    assert_eq!(bleu.flows[0].custody, bleu.custody);
+    // S3NS: Thales parent, Google shareholder and licensor.
+    assert_eq!(
+        controls("google_storage_bucket.s3ns"),
+        pairs(&[
+            ("FR", "operator"),
+            ("FR", "parent"),
+            ("US", "shareholder"),
+            ("US", "licensor")
+        ])
+    );
+    assert_eq!(
+        controls("oci_objectstorage_bucket.eusc"),
+        pairs(&[("DE", "operator"), ("US", "parent")])
+    );
+    // Alibaba's Riyadh partner region: Saudi holder, Alibaba a shareholder.
+    assert_eq!(
+        controls("alicloud_oss_bucket.riyadh"),
+        pairs(&[("SA", "operator"), ("SA", "parent"), ("CN", "shareholder")])
+    );
+    // Every link cites a source.
+    for r in &inv.resources {
+        for l in r.custody.chain.known().unwrap().iter() {
+            assert!(!l.sources.is_empty(), "{}: {l:?}", r.address);
+        }
+    }
+}
+
+#[test]
+fn a_provider_region_has_the_company_and_its_parent() {
+    let inv = load("plans/tencentcloud.json");
+    let r = &inv.resources[0];
+    let links: Vec<_> = r
+        .custody
+        .chain
+        .known()
+        .unwrap()
+        .iter()
+        .map(|l| l.control.as_str())
+        .collect();
+    assert_eq!(links, ["operator", "parent"], "{:?}", r.custody);
+}

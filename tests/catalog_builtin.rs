@@ -116,3 +116,65 @@ fn version_is_stable_and_changes_with_the_data() {
     .unwrap();
     assert_ne!(a.version(), b.version());
 }
+
+#[test]
+fn sovereign_regions_name_their_operators_and_owners() {
+    let c = Catalog::builtin();
+    let chain = |fam: &str, code: &str| -> Vec<(String, &'static str)> {
+        let r = c
+            .region(fam, code)
+            .unwrap_or_else(|| panic!("{fam}/{code} missing"));
+        let id = r
+            .operator
+            .as_deref()
+            .unwrap_or_else(|| panic!("{fam}/{code}: no operator"));
+        c.operator(id)
+            .unwrap()
+            .chain()
+            .iter()
+            .map(|l| (l.jurisdiction.to_owned(), l.control))
+            .collect()
+    };
+    let j = |v: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        v.iter().map(|(a, b)| (a.to_string(), *b)).collect()
+    };
+    assert_eq!(
+        chain("aws", "eusc-de-east-1"),
+        j(&[("DE", "operator"), ("US", "parent")])
+    );
+    assert_eq!(
+        chain("azure", "chinaeast2"),
+        j(&[("CN", "operator"), ("CN", "parent"), ("US", "licensor")])
+    );
+    assert_eq!(
+        chain("aws", "cn-north-1"),
+        j(&[("CN", "operator"), ("US", "licensor")])
+    );
+    assert_eq!(
+        chain("alicloud", "me-central-1"),
+        j(&[("SA", "operator"), ("SA", "parent"), ("CN", "shareholder")])
+    );
+    assert_eq!(
+        chain("oci", "eu-madrid-2"),
+        j(&[("ES", "operator"), ("US", "parent")])
+    );
+    assert_eq!(
+        chain("google", "u-france-east1")[1],
+        ("FR".to_owned(), "parent")
+    );
+    assert_eq!(
+        chain("azure", "deloscloudgermanynorth")[2],
+        ("US".to_owned(), "licensor")
+    );
+    assert_eq!(
+        c.region("azure", "bleufrancecentral")
+            .and_then(|r| r.pair.as_deref()),
+        Some("bleufrancesouth")
+    );
+    // Every provider's own chain starts with its company and cites a source.
+    for p in c.providers() {
+        let links = p.chain();
+        assert_eq!(links[0].company, p.company);
+        assert!(links.iter().all(|l| !l.refs.is_empty()), "{}", p.family);
+    }
+}

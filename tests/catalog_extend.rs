@@ -168,3 +168,47 @@ fn regions_without_family_are_refused() {
 fn not_toml_is_refused() {
     insta::assert_snapshot!(refused("[[provider]\nfamily = "));
 }
+
+#[test]
+fn controllers_form_the_chain_of_an_operator() {
+    let mut c = Catalog::builtin();
+    c.extend_from_toml(
+        r#"
+[sources.acme-register]
+title = "ACME register"
+
+[[operator]]
+id = "acme-sovereign"
+company = "ACME Sovereign GmbH"
+jurisdiction = "DE"
+refs = ["acme-register"]
+controllers = [
+  { company = "ACME Holding SE", jurisdiction = "DE", control = "parent", refs = ["acme-register"] },
+  { company = "Hyperscaler Inc.", jurisdiction = "US", control = "licensor", refs = ["acme-register"] },
+]
+"#,
+        "acme.toml",
+    )
+    .unwrap();
+    let chain = c.operator("acme-sovereign").unwrap().chain();
+    let got: Vec<_> = chain.iter().map(|l| (l.jurisdiction, l.control)).collect();
+    assert_eq!(
+        got,
+        [("DE", "operator"), ("DE", "parent"), ("US", "licensor")]
+    );
+    assert!(c.dangling_refs().is_empty());
+}
+
+#[test]
+fn a_controller_without_a_source_is_refused() {
+    insta::assert_snapshot!(refused(
+        "[[operator]]\nid = \"x\"\ncompany = \"X\"\njurisdiction = \"DE\"\ncontrollers = [{ company = \"P\", jurisdiction = \"US\", control = \"parent\", refs = [] }]\n"
+    ));
+}
+
+#[test]
+fn an_unknown_kind_of_control_is_refused() {
+    insta::assert_snapshot!(refused(
+        "[[operator]]\nid = \"x\"\ncompany = \"X\"\njurisdiction = \"DE\"\ncontrollers = [{ company = \"P\", jurisdiction = \"US\", control = \"subsidiary\", refs = [\"s\"] }]\n"
+    ));
+}

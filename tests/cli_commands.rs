@@ -83,6 +83,37 @@ fn inventory_prints_the_model() {
 }
 
 #[test]
+fn inventory_shows_each_custody_chain_with_its_sources() {
+    let r = run(&["inventory", "tests/fixtures/plans/sovereign.json"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let esc = &doc["resources"][0];
+    assert_eq!(esc["address"], "aws_s3_bucket.esc");
+    let chain = esc["custody"]["chain"].as_array().expect("a chain");
+    assert_eq!(chain[1]["company"], "Amazon.com, Inc.");
+    assert_eq!(chain[1]["control"], "parent");
+    let mut cited = 0;
+    for r in doc["resources"].as_array().unwrap() {
+        for link in r["custody"]["chain"].as_array().unwrap() {
+            for id in link["sources"].as_array().unwrap() {
+                let id = id.as_str().unwrap();
+                assert!(
+                    doc["sources"][id]["title"].is_string(),
+                    "source `{id}` is cited but not listed"
+                );
+                cited += 1;
+            }
+        }
+    }
+    assert!(cited > 10);
+    assert!(
+        doc["sources"]["aws-esc-governance"]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://"))
+    );
+}
+
+#[test]
 fn inventory_of_a_missing_file_exits_2() {
     let r = run(&["inventory", "no/such/plan.json"]);
     assert_eq!(r.code, 2, "{}", r.dump());

@@ -180,6 +180,16 @@ rule evidence_lists {
   message "{r.location.countries} {r.flows} {r.actions}"
 }
 
+rule custody_chain {
+  id: "COV-017"  title: "Chain of control"  severity: high  enforce: hard
+  for r in resources
+  let owners = [l for l in r.custody.chain where l.control != "operator"]
+  let jurs = {l.jurisdiction for l in r.custody.chain}
+  deny if (any l in r.custody.chain: l.jurisdiction in groups.foreign_adversaries and l.control in {"operator", "parent"})
+    or (all f in r.flows: any l in f.custody.chain: count(l.sources) > 0)
+  message "{r.address}: {r.custody.chain} owners {owners} jurisdictions {jurs} first {r.custody.chain[0].company}/{r.custody.chain[0].control}/{r.custody.chain[0].sources} known {known(r.custody.chain)}"
+}
+
 exception waive_tmp {
   rule: "COV-005"
   resources: ["*.tmp*", "module.legacy.*"]
@@ -334,6 +344,18 @@ const EDGE: &[&str] = &[
     r#"r.flows[0] == r.flows[1]"#,
     r#"r.location == r.flows[0].location"#,
     r#"r.custody == r.flows[0].custody"#,
+    r#"r.custody.chain"#,
+    r#"r.custody.chain[0]"#,
+    r#"r.custody.chain[1].sources"#,
+    r#"r.flows[0].custody.chain"#,
+    r#"string(r.custody.chain)"#,
+    r#"string(r.custody.chain[0])"#,
+    r#"{r.custody.chain[0], r.flows[0].custody.chain[0], r.custody.chain[0]}"#,
+    r#"r.custody.chain == r.flows[0].custody.chain"#,
+    r#"r.custody.chain[0] == r.flows[0].custody.chain[0]"#,
+    r#"known(r.custody.chain)"#,
+    r#"count(r.custody.chain)"#,
+    r#"[l.control for l in r.custody.chain]"#,
     r#"known(r.attributes)"#,
     r#"known(r.attributes.list)"#,
     r#"known([r.location.region, r.name])"#,
@@ -775,12 +797,55 @@ fn location() -> impl Strategy<Value = J> {
         })
 }
 
+const CONTROLS: &[&str] = &["operator", "parent", "shareholder", "licensor", "Parent"];
+const SOURCE_IDS: &[&str] = &["sec-amazon", "aws-esc-whitepaper", "x"];
+
+/// One link of a custody chain; sometimes with a repeated key (serde_json::Value
+/// keeps the later value), an extra key, or no `sources`.
+fn link() -> impl Strategy<Value = J> {
+    (
+        pick(COMPANIES),
+        pick(JURISDICTIONS),
+        pick(CONTROLS),
+        prop::option::of(prop::collection::vec(pick(SOURCE_IDS).prop_map(J::s), 0..3)),
+        0u8..4,
+    )
+        .prop_map(|(c, j, k, sources, extra)| {
+            let mut f = vec![
+                ("company".to_owned(), J::s(c)),
+                ("jurisdiction".to_owned(), J::s(j)),
+                ("control".to_owned(), J::s(k)),
+            ];
+            if let Some(s) = sources {
+                f.push(("sources".to_owned(), J::Arr(s)));
+            }
+            match extra {
+                1 => f.push(("jurisdiction".to_owned(), J::s("RU"))),
+                2 => f.push(("note".to_owned(), J::Num("1"))),
+                _ => {}
+            }
+            J::Obj(f)
+        })
+}
+
 fn custody() -> impl Strategy<Value = J> {
     (
         known(pick(COMPANIES).prop_map(J::s)),
         known(pick(JURISDICTIONS).prop_map(J::s)),
+        prop_oneof![
+            3 => Just(None),
+            1 => Just(Some(J::Null)),
+            1 => Just(Some(J::unknown())),
+            4 => prop::collection::vec(link(), 0..4).prop_map(|l| Some(J::Arr(l))),
+        ],
     )
-        .prop_map(|(c, j)| J::obj(vec![("company", c), ("jurisdiction", j)]))
+        .prop_map(|(c, j, chain)| {
+            let mut f = vec![("company", c), ("jurisdiction", j)];
+            if let Some(ch) = chain {
+                f.push(("chain", ch));
+            }
+            J::obj(f)
+        })
 }
 
 fn flow() -> impl Strategy<Value = J> {
@@ -925,6 +990,26 @@ fn damage(doc: J, how: u8) -> J {
             }
         }
         4 => fields.push(("extra".into(), J::Arr(vec![J::Num("1.5e3"), J::s("\u{1}")]))),
+        5 => {
+            // A chain link without its `control`, or a chain that is not a list.
+            if let Some((_, J::Arr(rs))) = fields.iter_mut().find(|(k, _)| k == "resources")
+                && let Some(J::Obj(r)) = rs.first_mut()
+                && let Some((_, J::Obj(c))) = r.iter_mut().find(|(k, _)| k == "custody")
+            {
+                c.retain(|(k, _)| k != "chain");
+                c.push((
+                    "chain".into(),
+                    if c.len().is_multiple_of(2) {
+                        J::Arr(vec![J::obj(vec![
+                            ("company", J::s("A")),
+                            ("jurisdiction", J::s("US")),
+                        ])])
+                    } else {
+                        J::s("not a list")
+                    },
+                ));
+            }
+        }
         _ => {}
     }
     J::Obj(fields)
@@ -939,7 +1024,7 @@ proptest! {
     })]
 
     #[test]
-    fn module_and_evaluator_agree(doc in document(), style in 0u8..3, how in prop_oneof![12 => Just(0u8), 1 => 1u8..5]) {
+    fn module_and_evaluator_agree(doc in document(), style in 0u8..3, how in prop_oneof![12 => Just(0u8), 1 => 1u8..6]) {
         let text = damage(doc, how).text(style);
         if let Err(e) = differ(&text) {
             prop_assert!(false, "{e}\n--- input\n{text}");
@@ -967,4 +1052,68 @@ proptest! {
 #[test]
 fn empty_inventory() {
     differ(r#"{"version": 1, "resources": []}"#).unwrap();
+}
+
+#[test]
+fn custody_chains_agree() {
+    let custody = |chain: &str| {
+        format!(
+            r#"{{"version": 1, "resources": [{{"address": "a.b", "type": "aws_s3_bucket", "name": "b",
+              "provider": {{"source": "hashicorp/aws", "company": "AWS", "jurisdiction": "US"}},
+              "location": {{"region": "eusc-de-east-1", "countries": ["DE"], "derivation": "d"}},
+              "custody": {{"company": "AWS ESC", "jurisdiction": "DE"{chain}}}}}]}}"#
+        )
+    };
+    // (chain, whether the document is valid)
+    for (chain, valid) in [
+        ("", true),
+        (r#", "chain": null"#, true),
+        (r#", "chain": {"unknown": true}"#, true),
+        (r#", "chain": []"#, true),
+        (
+            r#", "chain": [{"company": "AWS ESC", "jurisdiction": "DE", "control": "operator", "sources": ["aws-esc-whitepaper"]},
+                       {"company": "Amazon.com, Inc.", "jurisdiction": "US", "control": "parent"}]"#,
+            true,
+        ),
+        (
+            r#", "chain": [{"company": "X", "jurisdiction": "DE", "control": "operator", "jurisdiction": "CN"}]"#,
+            true,
+        ),
+        (
+            r#", "chain": [{"company": "X", "jurisdiction": "DE"}]"#,
+            false,
+        ),
+        (
+            r#", "chain": [{"company": "X", "jurisdiction": "DE", "control": "operator", "sources": null}]"#,
+            false,
+        ),
+        (
+            r#", "chain": [{"company": "X", "jurisdiction": "DE", "control": "operator", "sources": [1]}]"#,
+            false,
+        ),
+        (r#", "chain": ["X"]"#, false),
+        (r#", "chain": {"unknown": true, "x": 1}"#, false),
+        (r#", "chain": [], "chain": []"#, false),
+        (
+            r#", "chain": [{"company": "\ud800", "jurisdiction": "DE", "control": "operator"}]"#,
+            false,
+        ),
+        (
+            r#", "chain": [{"company": "X", "jurisdiction": "DE", "control": "operator", "note": "\ud800"}]"#,
+            false,
+        ),
+    ] {
+        let doc = custody(chain);
+        assert_eq!(
+            native(&engines().set, &doc).is_ok(),
+            valid,
+            "validity of\n{doc}"
+        );
+        if let Err(e) = differ(&doc) {
+            panic!("{e}\n--- input\n{doc}");
+        }
+        if let Err(e) = differ_on(edge_engines(), &doc) {
+            panic!("{e}\n--- input\n{doc}");
+        }
+    }
 }

@@ -120,7 +120,7 @@ fn juris_compile_writes_a_module_that_loads() {
         bytes.len()
     );
     let module = WasmPolicy::load(&bytes, Limits::default()).expect("module loads");
-    assert_eq!(module.meta().rules.len(), 10);
+    assert_eq!(module.meta().rules.len(), 12);
 }
 
 /// Regression: membership in a model string set once binary-searched, so an inventory

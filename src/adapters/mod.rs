@@ -27,6 +27,7 @@
 //! ```
 
 mod address;
+mod custody;
 mod err;
 mod inventory;
 mod places;
@@ -34,6 +35,7 @@ mod scan;
 pub mod source;
 mod terraform;
 
+pub use custody::cited_sources;
 pub use err::{AdapterError, Excerpt};
 
 use std::cell::RefCell;

@@ -125,6 +125,23 @@ pub enum CatalogError {
         span: SourceSpan,
     },
 
+    /// A link of a chain of control names no source.
+    #[error("controller `{company}` in `{origin}` cites no source")]
+    #[diagnostic(
+        code(juris::catalog::uncited_controller),
+        help(
+            "give the ids of the `[sources.<id>]` entries that state this link, e.g. `refs = [\"annual-report\"]`"
+        )
+    )]
+    UncitedController {
+        origin: String,
+        company: String,
+        #[source_code]
+        src: Arc<NamedSource<String>>,
+        #[label("no source")]
+        span: SourceSpan,
+    },
+
     /// `regions` is given without the `family` they belong to (or the other way round).
     #[error("`{origin}` has `regions` without a top-level `family`")]
     #[diagnostic(

@@ -12,8 +12,8 @@ use toml::Spanned;
 
 use super::err::CatalogError;
 use super::{
-    Catalog, OperatorEntry, ProviderEntry, RegionEntry, RegionKind, SourceEntry, UtilityEntry, iso,
-    normalise_code,
+    Catalog, Control, Controller, OperatorEntry, ProviderEntry, RegionEntry, RegionKind,
+    SourceEntry, UtilityEntry, iso, normalise_code,
 };
 
 #[derive(Deserialize)]
@@ -42,6 +42,8 @@ struct SourceDoc {
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
+    packages: Vec<String>,
+    #[serde(default)]
     retrieved: Option<toml::Value>,
     #[serde(default)]
     note: Option<String>,
@@ -57,6 +59,8 @@ struct ProviderDoc {
     parent: Option<String>,
     jurisdiction: Spanned<String>,
     #[serde(default)]
+    controllers: Vec<ControllerDoc>,
+    #[serde(default)]
     refs: Vec<String>,
     #[serde(default)]
     note: Option<String>,
@@ -69,7 +73,20 @@ struct OperatorDoc {
     company: String,
     jurisdiction: Spanned<String>,
     #[serde(default)]
+    controllers: Vec<ControllerDoc>,
+    #[serde(default)]
     refs: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControllerDoc {
+    company: Spanned<String>,
+    jurisdiction: Spanned<String>,
+    control: Control,
+    refs: Spanned<Vec<String>>,
     #[serde(default)]
     note: Option<String>,
 }
@@ -213,6 +230,7 @@ pub(super) fn read(base: &Catalog, text: &str, origin: &str) -> Result<Additions
             SourceEntry {
                 title: s.title,
                 url: s.url,
+                packages: s.packages,
                 retrieved,
                 note: s.note,
                 origin: origin.to_owned(),
@@ -236,10 +254,12 @@ pub(super) fn read(base: &Catalog, text: &str, origin: &str) -> Result<Additions
         if !iso::is_country(o.jurisdiction.get_ref()) {
             return cx.bad_country(&o.jurisdiction, format!("operator `{}`", o.id.get_ref()));
         }
+        let controllers = read_controllers(&cx, o.controllers)?;
         add.operators.push(OperatorEntry {
             id: o.id.into_inner(),
             company: o.company,
             jurisdiction: o.jurisdiction.into_inner(),
+            controllers,
             refs: o.refs,
             note: o.note,
             origin: origin.to_owned(),
@@ -277,12 +297,14 @@ pub(super) fn read(base: &Catalog, text: &str, origin: &str) -> Result<Additions
             .iter()
             .map(&mut check_source)
             .collect::<Result<Vec<_>, _>>()?;
+        let controllers = read_controllers(&cx, p.controllers)?;
         add.providers.push(ProviderEntry {
             family: p.family.into_inner(),
             sources,
             company: p.company,
             parent: p.parent,
             jurisdiction: p.jurisdiction.into_inner(),
+            controllers,
             refs: p.refs,
             note: p.note,
             origin: origin.to_owned(),
@@ -326,6 +348,38 @@ pub(super) fn read(base: &Catalog, text: &str, origin: &str) -> Result<Additions
     }
     let _ = doc.note;
     Ok(add)
+}
+
+/// A holder's `controllers`: real jurisdictions, and each link cited.
+fn read_controllers(
+    cx: &Ctx<'_>,
+    docs: Vec<ControllerDoc>,
+) -> Result<Vec<Controller>, CatalogError> {
+    docs.into_iter()
+        .map(|c| {
+            if !iso::is_country(c.jurisdiction.get_ref()) {
+                return cx.bad_country(
+                    &c.jurisdiction,
+                    format!("controller `{}`", c.company.get_ref()),
+                );
+            }
+            if c.refs.get_ref().is_empty() {
+                return Err(CatalogError::UncitedController {
+                    origin: cx.origin.to_owned(),
+                    company: c.company.get_ref().clone(),
+                    src: cx.src(),
+                    span: span(c.refs.span()),
+                });
+            }
+            Ok(Controller {
+                company: c.company.into_inner(),
+                jurisdiction: c.jurisdiction.into_inner(),
+                control: c.control,
+                refs: c.refs.into_inner(),
+                note: c.note,
+            })
+        })
+        .collect()
 }
 
 fn read_regions(

@@ -76,6 +76,9 @@ pub struct Catalog {
 pub struct SourceEntry {
     pub title: String,
     pub url: Option<String>,
+    /// Registry packages the facts were read from, pinned (`pypi:botocore==1.44.8`);
+    /// `catalog/verify/verify.py` checks the catalog against them.
+    pub packages: Vec<String>,
     pub retrieved: Option<String>,
     pub note: Option<String>,
     /// The file this entry was read from.
@@ -93,6 +96,8 @@ pub struct ProviderEntry {
     pub parent: Option<String>,
     /// ISO 3166-1 alpha-2 code of the jurisdiction the company is controlled from.
     pub jurisdiction: String,
+    /// Companies with a hold over `company`; empty when only `parent` is known.
+    pub controllers: Vec<Controller>,
     pub refs: Vec<String>,
     pub note: Option<String>,
     pub origin: String,
@@ -103,10 +108,118 @@ pub struct ProviderEntry {
 pub struct OperatorEntry {
     pub id: String,
     pub company: String,
+    /// Where the operator itself is run from; its owners are in `controllers`.
     pub jurisdiction: String,
+    pub controllers: Vec<Controller>,
     pub refs: Vec<String>,
     pub note: Option<String>,
     pub origin: String,
+}
+
+/// A company with a hold over a provider's company or a region operator (one entry of
+/// `controllers = [...]`), stated relative to that holder.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Controller {
+    pub company: String,
+    /// ISO 3166-1 alpha-2 code of where this company is run from.
+    pub jurisdiction: String,
+    pub control: Control,
+    /// At least one source: a chain link is a fact like any other.
+    pub refs: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// How a controller holds the holder of the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Control {
+    /// Controls the holder, directly or through other parents: wholly, by majority or
+    /// jointly with another parent.
+    Parent,
+    /// Holds a stake (a joint-venture share, a minority holding) without control.
+    Shareholder,
+    /// The holder runs the cloud on this company's technology under licence.
+    Licensor,
+}
+
+impl Control {
+    /// The word the model and the language use (`parent`, `shareholder`, `licensor`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Control::Parent => "parent",
+            Control::Shareholder => "shareholder",
+            Control::Licensor => "licensor",
+        }
+    }
+}
+
+/// One link of a holder's chain of control, borrowed from the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainLink<'a> {
+    pub company: &'a str,
+    pub jurisdiction: &'a str,
+    /// `operator` for the holder itself, else [`Control::as_str`].
+    pub control: &'static str,
+    pub refs: &'a [String],
+}
+
+impl ProviderEntry {
+    /// The provider's company and what controls it: its `controllers` when given, else
+    /// its `parent` (when that is another company) as a parent run from the same
+    /// jurisdiction, since `jurisdiction` is where the group is run from.
+    pub fn chain(&self) -> Vec<ChainLink<'_>> {
+        let mut out = vec![ChainLink::holder(
+            &self.company,
+            &self.jurisdiction,
+            &self.refs,
+        )];
+        match (&self.parent, self.controllers.is_empty()) {
+            (Some(parent), true) if parent != &self.company => out.push(ChainLink {
+                company: parent,
+                jurisdiction: &self.jurisdiction,
+                control: Control::Parent.as_str(),
+                refs: &self.refs,
+            }),
+            _ => out.extend(self.controllers.iter().map(Controller::link)),
+        }
+        out
+    }
+}
+
+impl OperatorEntry {
+    /// The operator and what controls it.
+    pub fn chain(&self) -> Vec<ChainLink<'_>> {
+        let mut out = vec![ChainLink::holder(
+            &self.company,
+            &self.jurisdiction,
+            &self.refs,
+        )];
+        out.extend(self.controllers.iter().map(Controller::link));
+        out
+    }
+}
+
+impl<'a> ChainLink<'a> {
+    /// The first link: the company that holds the data.
+    fn holder(company: &'a str, jurisdiction: &'a str, refs: &'a [String]) -> ChainLink<'a> {
+        ChainLink {
+            company,
+            jurisdiction,
+            control: "operator",
+            refs,
+        }
+    }
+}
+
+impl Controller {
+    fn link(&self) -> ChainLink<'_> {
+        ChainLink {
+            company: &self.company,
+            jurisdiction: &self.jurisdiction,
+            control: self.control.as_str(),
+            refs: &self.refs,
+        }
+    }
 }
 
 /// Providers that hold no cloud data (`hashicorp/random`, `null`, `time`).
@@ -321,9 +434,15 @@ impl Catalog {
         };
         for p in &self.providers {
             check(&p.origin, &p.refs);
+            for c in &p.controllers {
+                check(&p.origin, &c.refs);
+            }
         }
         for o in self.operators.values() {
             check(&o.origin, &o.refs);
+            for c in &o.controllers {
+                check(&o.origin, &c.refs);
+            }
         }
         for f in self.families.values() {
             let origin = f

@@ -32,6 +32,7 @@ pub enum Rec {
     Custody,
     Flow,
     Company,
+    Link,
 }
 
 /// A field of a model record, resolved at check time so evaluation never looks names up.
@@ -69,17 +70,23 @@ pub enum Field {
     FlowCustody,
     CompanyName,
     CompanyJurisdiction,
+    CustodyChain,
+    LinkCompany,
+    LinkJurisdiction,
+    LinkControl,
+    LinkSources,
 }
 
 impl Rec {
     /// Every record type, in documentation order.
-    pub const ALL: [Rec; 6] = [
+    pub const ALL: [Rec; 7] = [
         Rec::Resource,
         Rec::Provider,
         Rec::Location,
         Rec::Custody,
         Rec::Flow,
         Rec::Company,
+        Rec::Link,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +97,7 @@ impl Rec {
             Rec::Custody => "custody",
             Rec::Flow => "flow",
             Rec::Company => "company",
+            Rec::Link => "link",
         }
     }
 
@@ -127,6 +135,7 @@ impl Rec {
             Rec::Custody => &[
                 ("company", CustodyCompany),
                 ("jurisdiction", CustodyJurisdiction),
+                ("chain", CustodyChain),
             ],
             Rec::Flow => &[
                 ("kind", FlowKind),
@@ -138,6 +147,12 @@ impl Rec {
                 ("custody", FlowCustody),
             ],
             Rec::Company => &[("name", CompanyName), ("jurisdiction", CompanyJurisdiction)],
+            Rec::Link => &[
+                ("company", LinkCompany),
+                ("jurisdiction", LinkJurisdiction),
+                ("control", LinkControl),
+                ("sources", LinkSources),
+            ],
         }
     }
 
@@ -158,8 +173,11 @@ impl Field {
             Address | Type | Name | Mode | Input | ProviderSource | ProviderAlias
             | ProviderFamily | ProviderCompany | ProviderJurisdiction | Region | Derivation
             | CustodyCompany | CustodyJurisdiction | FlowKind | FlowTarget | FlowVia
-            | CompanyName | CompanyJurisdiction => T::Str,
-            Actions => T::List(s()),
+            | CompanyName | CompanyJurisdiction | LinkCompany | LinkJurisdiction | LinkControl => {
+                T::Str
+            }
+            Actions | LinkSources => T::List(s()),
+            CustodyChain => T::List(Box::new(T::Record(Rec::Link))),
             Countries => T::Set(s()),
             Provider => T::Record(Rec::Provider),
             Location | FlowLocation => T::Record(Rec::Location),
@@ -251,6 +269,7 @@ impl Type {
             "custody" => arity(0, Type::Record(Rec::Custody)),
             "flow" => arity(0, Type::Record(Rec::Flow)),
             "company" => arity(0, Type::Record(Rec::Company)),
+            "link" => arity(0, Type::Record(Rec::Link)),
             "list" => arity(1, Type::List(Box::new(a.next().unwrap_or(Type::Any)))),
             "set" => arity(1, Type::Set(Box::new(a.next().unwrap_or(Type::Any)))),
             "map" => {
@@ -264,7 +283,7 @@ impl Type {
 
     pub const NAMES: &'static [&'static str] = &[
         "bool", "int", "string", "date", "json", "null", "resource", "provider", "location",
-        "custody", "flow", "company", "list", "set", "map",
+        "custody", "flow", "company", "link", "list", "set", "map",
     ];
 }
 

@@ -25,8 +25,11 @@ pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
         source: args.source,
         ..input::InputOptions::default()
     };
-    let loaded = input::load_inputs(&args.inputs, &options)?;
-    let mut text = serde_json::to_string_pretty(&loaded.inventory).unwrap_or_default();
+    let mut inventory = input::load_inputs(&args.inputs, &options)?.inventory;
+    // The custody chains cite sources by id; the reader gets their titles and URLs.
+    let catalog = input::catalog(&options.catalogs)?;
+    inventory.sources = crate::adapters::cited_sources(&inventory, &catalog);
+    let mut text = serde_json::to_string_pretty(&inventory).unwrap_or_default();
     text.push('\n');
     output::write(args.output.as_deref(), &text)?;
     Ok(EXIT_PASS)

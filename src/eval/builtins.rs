@@ -174,7 +174,9 @@ pub fn deep_known(v: &Value) -> bool {
     match v {
         Value::Unknown => false,
         Value::Location(l) => !l.region.is_unknown() && !l.countries.is_unknown(),
-        Value::Custody(c) => !c.company.is_unknown() && !c.jurisdiction.is_unknown(),
+        Value::Custody(c) => {
+            !c.company.is_unknown() && !c.jurisdiction.is_unknown() && !c.chain.is_unknown()
+        }
         Value::Provider(p) => !p.company.is_unknown() && !p.jurisdiction.is_unknown(),
         Value::Flow(f) => {
             deep_known(&Value::Location(&f.location)) && deep_known(&Value::Custody(&f.custody))

@@ -564,6 +564,17 @@ fn field<'a>(v: Value<'a>, f: Field) -> Value<'a> {
         (Value::Custody(c), f) => match f {
             CustodyCompany => Value::from_known_str(&c.company),
             CustodyJurisdiction => Value::from_known_str(&c.jurisdiction),
+            CustodyChain => match &c.chain {
+                Known::Known(l) => Value::Links(l),
+                Known::Unknown => Value::Unknown,
+            },
+            _ => Value::Null,
+        },
+        (Value::Link(l), f) => match f {
+            LinkCompany => Value::Str(&l.company),
+            LinkJurisdiction => Value::Str(&l.jurisdiction),
+            LinkControl => Value::Str(&l.control),
+            LinkSources => Value::StrList(&l.sources),
             _ => Value::Null,
         },
         (Value::Flow(fl), f) => match f {

@@ -23,6 +23,7 @@ pub fn display(v: &Value) -> String {
         Value::Custody(c) => custody_text(c),
         Value::Company(c) => format!("{} ({})", c.name, c.jurisdiction),
         Value::Flow(f) => f.target.clone(),
+        Value::Link(l) => format!("{} ({}, {})", l.company, l.jurisdiction, l.control),
         Value::Json(j, _) => match j {
             Json::String(s) => s.clone(),
             other => other.to_string(),
@@ -132,6 +133,12 @@ pub fn to_json(v: &Value) -> Json {
             m.insert("custody".into(), custody_json(&f.custody));
             Json::Object(m)
         }
+        Value::Link(l) => json!({
+            "company": l.company,
+            "jurisdiction": l.jurisdiction,
+            "control": l.control,
+            "sources": l.sources,
+        }),
         Value::Json(j, _) => (*j).clone(),
         Value::Tags(t) => Json::Object(t.iter().map(|(k, v)| (k.clone(), known_json(v))).collect()),
         c => Json::Array((0..c.len()).map(|i| to_json(&c.nth(i))).collect()),

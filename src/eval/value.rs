@@ -8,7 +8,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use crate::ir::ConstValue;
-use crate::model::{Company, Custody, Flow, Known, Location, Provider, Resource};
+use crate::model::{Company, Custody, Flow, Known, Link, Location, Provider, Resource};
 
 #[derive(Clone, Debug)]
 pub enum Value<'a> {
@@ -27,6 +27,8 @@ pub enum Value<'a> {
     Custody(&'a Custody),
     Company(&'a Company),
     Flow(&'a Flow),
+    /// One company of a custody chain.
+    Link(&'a Link),
     /// A raw attribute value, with the matching part of the "unknown" tree
     /// (Terraform's `after_unknown` shape: `true` marks an unknown value).
     Json(&'a serde_json::Value, Option<&'a serde_json::Value>),
@@ -36,6 +38,8 @@ pub enum Value<'a> {
     /// A sorted set of model strings (`countries`).
     StrSet(&'a [String]),
     Flows(&'a [Flow]),
+    /// A custody chain.
+    Links(&'a [Link]),
     /// A constant list or (sorted) set from the program.
     ConstList(&'a [ConstValue]),
     ConstSet(&'a [ConstValue]),
@@ -149,6 +153,7 @@ impl<'a> Value<'a> {
             Value::StrList(_)
                 | Value::StrSet(_)
                 | Value::Flows(_)
+                | Value::Links(_)
                 | Value::ConstList(_)
                 | Value::ConstSet(_)
                 | Value::List(_)
@@ -166,6 +171,7 @@ impl<'a> Value<'a> {
         match self {
             Value::StrList(s) | Value::StrSet(s) => s.len(),
             Value::Flows(f) => f.len(),
+            Value::Links(l) => l.len(),
             Value::ConstList(c) | Value::ConstSet(c) => c.len(),
             Value::List(v) | Value::Set(v) => v.len(),
             Value::Tags(t) => t.len(),
@@ -184,6 +190,7 @@ impl<'a> Value<'a> {
         match self {
             Value::StrList(s) | Value::StrSet(s) => Value::Str(&s[i]),
             Value::Flows(f) => Value::Flow(&f[i]),
+            Value::Links(l) => Value::Link(&l[i]),
             Value::ConstList(c) | Value::ConstSet(c) => Value::from_const(&c[i]),
             Value::List(v) | Value::Set(v) => v[i].clone(),
             Value::Tags(t) => t

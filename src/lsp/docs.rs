@@ -73,6 +73,17 @@ pub fn field(rec: Rec, name: &str) -> Option<&'static str> {
         }
         (Rec::Flow, "location") => "Where the copy sits.",
         (Rec::Flow, "custody") => "Who holds the copy.",
+        (Rec::Custody, "chain") => {
+            "The chain of control: the company holding the data first, then every company with a hold over it (parent, shareholder, licensor), each with `company`, `jurisdiction`, `control` and cited `sources`."
+        }
+        (Rec::Link, "company") => "The company at this link of the chain of control.",
+        (Rec::Link, "jurisdiction") => {
+            "ISO 3166-1 alpha-2 code of the country this company is controlled from."
+        }
+        (Rec::Link, "control") => {
+            "How it holds the data or has a hold over the holder: `operator`, `parent`, `shareholder` or `licensor`."
+        }
+        (Rec::Link, "sources") => "The catalog sources (ids in catalog/sources.toml) that cite this link.",
         (Rec::Company, "name") => "The company's name.",
         (Rec::Company, "jurisdiction") => {
             "ISO 3166-1 alpha-2 code of the country the company is controlled from."

@@ -9,6 +9,8 @@ mod known;
 
 pub use known::Known;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +34,24 @@ pub struct Inventory {
     /// Things the adapter could not resolve but did not need to reject.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// The catalog sources the custody chains cite, by id, for readers of `juris
+    /// inventory`. Never read from a document: the chains' `sources` are what count.
+    #[serde(
+        default,
+        skip_deserializing,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub sources: IndexMap<String, SourceRef>,
+}
+
+/// A catalog source as `juris inventory` cites it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
 }
 
 /// One input file.
@@ -158,10 +178,61 @@ pub struct Company {
 /// the provider's family has the same holder (Tencent Cloud), and unknown when they
 /// differ (AWS, whose China regions are run by Sinnet and NWCD).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "CustodyDoc")]
 pub struct Custody {
+    /// The holder: the company that runs the region and holds the data.
     pub company: Known<String>,
-    /// ISO 3166-1 alpha-2 code of the controlling jurisdiction.
+    /// ISO 3166-1 alpha-2 code of the jurisdiction the holder itself is run from (its
+    /// owners, when elsewhere, are in `chain`).
     pub jurisdiction: Known<String>,
+    /// The chain of control: the holder first (`control` = `operator`), then every
+    /// company with a hold over it, each stating its relation to the holder. Shared,
+    /// because every resource in a region has the same chain. A document without it
+    /// has the holder alone.
+    pub chain: Known<Arc<[Link]>>,
+}
+
+/// One company in a chain of control, with where it is run from and how it holds
+/// the data's holder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub company: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub jurisdiction: String,
+    /// How it holds the holder, one of [`CONTROLS`]: `operator` (it is the holder),
+    /// `parent` (controls it, directly or through other parents: wholly, by majority
+    /// or jointly), `shareholder` (holds a stake, e.g. in a joint venture, without
+    /// control), `licensor` (the holder runs the cloud on its technology under
+    /// licence).
+    pub control: String,
+    /// Ids of the catalog sources (`catalog/sources.toml`) that state the link.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// The kinds of [`Link::control`], from the holder outwards.
+pub const CONTROLS: &[&str] = &["operator", "parent", "shareholder", "licensor"];
+
+/// The document's custody: `chain` may be absent (older documents, other tools).
+#[derive(Deserialize)]
+struct CustodyDoc {
+    company: Known<String>,
+    jurisdiction: Known<String>,
+    #[serde(default)]
+    chain: Option<Known<Arc<[Link]>>>,
+}
+
+impl From<CustodyDoc> for Custody {
+    fn from(d: CustodyDoc) -> Custody {
+        let chain = d
+            .chain
+            .unwrap_or_else(|| Custody::holder_alone(&d.company, &d.jurisdiction));
+        Custody {
+            company: d.company,
+            jurisdiction: d.jurisdiction,
+            chain,
+        }
+    }
 }
 
 /// An edge from a resource to a place its data is copied to.
@@ -206,17 +277,22 @@ pub struct Warning {
 }
 
 impl Custody {
-    /// Custody of data in a region: the region operator if there is one, else the provider.
+    /// Custody of data in a region: the region operator if there is one, else the
+    /// provider; its chain is the holder alone (the adapters add what the catalog
+    /// knows of its owners).
     pub fn of(provider: &Provider, location: &Location) -> Custody {
-        match &location.operator {
-            Some(op) => Custody {
-                company: Known::Known(op.name.clone()),
-                jurisdiction: Known::Known(op.jurisdiction.clone()),
-            },
-            None => Custody {
-                company: provider.company.clone(),
-                jurisdiction: provider.jurisdiction.clone(),
-            },
+        let (company, jurisdiction) = match &location.operator {
+            Some(op) => (
+                Known::Known(op.name.clone()),
+                Known::Known(op.jurisdiction.clone()),
+            ),
+            None => (provider.company.clone(), provider.jurisdiction.clone()),
+        };
+        let chain = Custody::holder_alone(&company, &jurisdiction);
+        Custody {
+            company,
+            jurisdiction,
+            chain,
         }
     }
 
@@ -224,6 +300,23 @@ impl Custody {
         Custody {
             company: Known::Unknown,
             jurisdiction: Known::Unknown,
+            chain: Known::Unknown,
+        }
+    }
+
+    /// The chain of a holder nothing more is known about: itself, or unknown when it is.
+    pub fn holder_alone(
+        company: &Known<String>,
+        jurisdiction: &Known<String>,
+    ) -> Known<Arc<[Link]>> {
+        match (company, jurisdiction) {
+            (Known::Known(c), Known::Known(j)) => Known::Known(Arc::from([Link {
+                company: c.clone(),
+                jurisdiction: j.clone(),
+                control: CONTROLS[0].to_owned(),
+                sources: Vec::new(),
+            }])),
+            _ => Known::Unknown,
         }
     }
 }

@@ -24,16 +24,20 @@ pub mod tag {
     pub const CUST: u32 = 9;
     pub const COMP: u32 = 10;
     pub const FLOW: u32 = 11;
-    pub const JSON: u32 = 12;
-    pub const JSONT: u32 = 13;
-    pub const TAGS: u32 = 14;
-    pub const STRLIST: u32 = 15;
-    pub const STRSET: u32 = 16;
-    pub const FLOWS: u32 = 17;
-    pub const CLIST: u32 = 18;
-    pub const CSET: u32 = 19;
-    pub const LIST: u32 = 20;
-    pub const SET: u32 = 21;
+    pub const LINK: u32 = 12;
+    pub const JSON: u32 = 13;
+    pub const JSONT: u32 = 14;
+    // Collections from here on (`$is_collection`, `$len` test `>= TAGS`).
+    pub const TAGS: u32 = 15;
+    pub const STRLIST: u32 = 16;
+    pub const STRSET: u32 = 17;
+    pub const FLOWS: u32 = 18;
+    pub const LINKS: u32 = 19;
+    // Value lists from here on (`$nth` tests `>= CLIST`).
+    pub const CLIST: u32 = 20;
+    pub const CSET: u32 = 21;
+    pub const LIST: u32 = 22;
+    pub const SET: u32 = 23;
 }
 
 /// Error codes `juris_eval` returns (documented in `docs/embedding.md`).
@@ -92,6 +96,11 @@ pub fn field_id(f: Field) -> u32 {
         FlowCustody => 29,
         CompanyName => 30,
         CompanyJurisdiction => 31,
+        CustodyChain => 32,
+        LinkCompany => 33,
+        LinkJurisdiction => 34,
+        LinkControl => 35,
+        LinkSources => 36,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::model::{Company, Custody, Known, Location, Provider, Warning};
 use super::config::{Binding, Config, Resolved};
 use super::nodes::{Attr, Index, Node, ProviderKind};
 use super::tags::DefaultTags;
+use crate::adapters::custody::Holders;
 use crate::adapters::places;
 
 /// A resource's location and custody, and the provider region (for global resources).
@@ -112,6 +113,7 @@ pub(crate) struct Resolver<'a, 'n> {
     /// Places shared by many resources, per (provider, binding, kind, code, derivation).
     places: FxHashMap<(usize, usize, u8, String, String), Rc<Placed>>,
     uniform: FxHashMap<String, Rc<Uniform>>,
+    holders: std::cell::RefCell<Holders>,
     pub warnings: Vec<Warning>,
     warned: rustc_hash::FxHashSet<String>,
 }
@@ -160,6 +162,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
             providers: FxHashMap::default(),
             places: FxHashMap::default(),
             uniform: FxHashMap::default(),
+            holders: Default::default(),
             warnings: Vec::new(),
             warned: Default::default(),
         }
@@ -866,10 +869,8 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     operator: None,
                     derivation: how,
                 },
-                custody: Custody {
-                    company: Known::Known(NONE.to_owned()),
-                    jurisdiction: Known::Known(NONE.to_owned()),
-                },
+                // A utility provider's block says "none" for company and jurisdiction.
+                custody: Custody::of(provider, &Location::unknown("")),
             },
             Place::Same { node, how } => {
                 let other = self.placed(node);
@@ -930,14 +931,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         countries.sort();
                         countries.dedup();
                         let code = region.map_or(code, |r| r.code.clone());
-                        let operator = entries.iter().find_map(|e| self.operator(e));
+                        let held = entries.iter().copied().find(|e| e.operator.is_some());
                         let location = Location {
                             region: Known::Known(Some(code)),
                             countries: Known::Known(countries),
-                            operator,
+                            operator: held.and_then(|e| self.operator(e)),
                             derivation: how,
                         };
-                        let custody = Custody::of(provider, &location);
+                        let custody = self.custody(provider, held);
                         Placed { location, custody }
                     }
                     None => self.unknown_region(
@@ -973,7 +974,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     operator,
                     derivation,
                 };
-                let custody = Custody::of(provider, &location);
+                let custody = self.custody(provider, entry);
                 Placed { location, custody }
             }
             Place::Unknown(how) => match family {
@@ -999,8 +1000,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
             operator: self.operator(entry),
             derivation: how,
         };
-        let custody = Custody::of(provider, &location);
+        let custody = self.custody(provider, Some(entry));
         Placed { location, custody }
+    }
+
+    /// Who holds data in a region (or, without one, at the provider), with the chain
+    /// of control the catalog records.
+    fn custody(&self, provider: &Provider, entry: Option<&RegionEntry>) -> Custody {
+        let operator = entry.and_then(|e| e.operator.as_deref());
+        self.holders
+            .borrow_mut()
+            .custody(self.catalog, provider, operator)
     }
 
     fn operator(&self, entry: &RegionEntry) -> Option<Company> {
@@ -1062,13 +1072,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         if let Some(f) = self.catalog.family(family) {
             for r in f.regions() {
                 let operator = self.operator(r);
-                let loc = Location {
-                    region: Known::Unknown,
-                    countries: Known::Unknown,
-                    operator: operator.clone(),
-                    derivation: String::new(),
-                };
-                let c = Custody::of(provider, &loc);
+                let c = self.custody(provider, Some(r));
                 if !custodies.iter().any(|(x, _)| x == &c) {
                     let holder = match &operator {
                         Some(o) => format!("{}, controlled from {}", o.name, o.jurisdiction),

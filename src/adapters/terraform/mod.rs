@@ -227,5 +227,6 @@ pub(crate) fn normalise(
         }],
         resources,
         warnings,
+        sources: Default::default(),
     }
 }

@@ -353,6 +353,7 @@ pub(crate) const TAG_KEYS: &[&str] = &[
     "labels",
     "tags",
     "tags_all",
+    "terraform_labels",
 ];
 
 impl RawItem {
@@ -472,7 +473,13 @@ pub(crate) fn config_needed(key: &str) -> bool {
     // resource's configuration, and are often the bulk of it.
     let tags = matches!(
         key,
-        "tags" | "tags_all" | "labels" | "effective_labels" | "freeform_tags" | "defined_tags"
+        "tags"
+            | "tags_all"
+            | "labels"
+            | "effective_labels"
+            | "terraform_labels"
+            | "freeform_tags"
+            | "defined_tags"
     );
     !tags
         && (needed(key)

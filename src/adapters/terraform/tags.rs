@@ -22,6 +22,63 @@ pub(crate) enum DefaultTags {
     Unknown,
 }
 
+/// Where a resource keeps its tags, by provider family and resource type: the first
+/// row whose family and type match decides (`"*"` matches any). This table is the one
+/// place that says it; docs/inventory.md prints it and tests/adapters_tags.rs tests
+/// each row with a plan in the real shape.
+pub(crate) const TAG_TABLE: &[(&str, &str, TagSource)] = &[
+    // Cloud SQL keeps user labels inside its settings block, not in `labels`, and the
+    // provider's `default_labels` do not reach them (hashicorp/terraform-provider-google
+    // issue 16375).
+    (
+        "google",
+        "google_sql_database_instance",
+        TagSource::Nested(&["settings", "0", "user_labels"]),
+    ),
+    // Provider 5+: `effective_labels` (all, incl. provider `default_labels` and labels set
+    // outside Terraform) is often known only after apply; `terraform_labels` (labels set
+    // in Terraform plus `default_labels`) is known at plan time; before 5.0 there is only
+    // `labels`.
+    ("google", "*", TagSource::GoogleLabels),
+    // `tags_all` merges the provider's `default_tags`; before it is known, `tags` over
+    // the provider's constant `default_tags`.
+    ("aws", "*", TagSource::AwsTags),
+    // Free-form tags and defined tags (`Namespace.key`) together.
+    (
+        "oci",
+        "*",
+        TagSource::Union(&["freeform_tags", "defined_tags"]),
+    ),
+    // azurerm, alicloud, tencentcloud, huaweicloud and user families: `tags`, else
+    // `labels`.
+    ("*", "*", TagSource::First(&["tags", "labels"])),
+];
+
+/// How to read one row of [`TAG_TABLE`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TagSource {
+    /// A map inside a block: the attribute, then list indexes and keys.
+    Nested(&'static [&'static str]),
+    /// Google's `effective_labels`, `terraform_labels`, then `labels` over the provider's
+    /// `default_labels`.
+    GoogleLabels,
+    /// AWS `tags_all`, then `tags` over the provider's `default_tags`.
+    AwsTags,
+    /// Every listed map merged, later ones winning; unknown if any is.
+    Union(&'static [&'static str]),
+    /// The first listed map the resource has.
+    First(&'static [&'static str]),
+}
+
+/// The row of [`TAG_TABLE`] for a resource.
+pub(crate) fn tag_source(family: Option<&str>, rtype: &str) -> TagSource {
+    let family = family.unwrap_or("");
+    TAG_TABLE
+        .iter()
+        .find(|(f, t, _)| (*f == "*" || *f == family) && (*t == "*" || *t == rtype))
+        .map_or(TagSource::First(&["tags", "labels"]), |(_, _, s)| *s)
+}
+
 /// The resource's tags after the change. Takes the maps out of the item (they are
 /// copied only when the policies also read them as attributes).
 pub(crate) fn tags(
@@ -30,30 +87,75 @@ pub(crate) fn tags(
     defaults: &DefaultTags,
     keep: Keep<'_>,
 ) -> Tags {
-    match family {
-        Some("aws") => match take(item, "tags_all", keep) {
+    match tag_source(family, &item.rtype) {
+        TagSource::Nested(path) => nested(item, path),
+        TagSource::AwsTags => match take(item, "tags_all", keep) {
             Some(Known::Known(all)) => Known::Known(all),
             _ => merged(take(item, "tags", keep), defaults),
         },
-        Some("google") => match take(item, "effective_labels", keep) {
+        TagSource::GoogleLabels => match take(item, "effective_labels", keep) {
             Some(Known::Known(all)) => Known::Known(all),
-            _ => merged(take(item, "labels", keep), defaults),
+            _ => match take(item, "terraform_labels", keep) {
+                Some(Known::Known(all)) => Known::Known(all),
+                _ => merged(take(item, "labels", keep), defaults),
+            },
         },
-        Some("oci") => {
-            let free = take(item, "freeform_tags", keep).unwrap_or(Known::Known(IndexMap::new()));
-            let defined = take(item, "defined_tags", keep).unwrap_or(Known::Known(IndexMap::new()));
-            match (free, defined) {
-                (Known::Known(mut f), Known::Known(d)) => {
-                    f.extend(d);
-                    Known::Known(f)
+        TagSource::Union(keys) => {
+            let mut out = IndexMap::new();
+            for key in keys {
+                match take(item, key, keep).unwrap_or(Known::Known(IndexMap::new())) {
+                    Known::Known(m) => out.extend(m),
+                    Known::Unknown => return Known::Unknown,
                 }
-                _ => Known::Unknown,
             }
+            Known::Known(out)
         }
-        _ => take(item, "tags", keep)
-            .or_else(|| take(item, "labels", keep))
+        TagSource::First(keys) => keys
+            .iter()
+            .find_map(|k| take(item, k, keep))
             .unwrap_or(Known::Known(IndexMap::new())),
     }
+}
+
+/// A tag map nested in a block of the planned values (`settings[0].user_labels`), with
+/// the values `after_unknown` marks unknown; unknown when the map or a block holding it
+/// is.
+fn nested(item: &RawItem, path: &[&str]) -> Tags {
+    let pointer: String = path.iter().map(|p| format!("/{p}")).collect();
+    let covers = |p: &str| p.is_empty() || pointer.starts_with(&format!("{p}/")) || p == pointer;
+    if item.unknown.iter().any(covers) {
+        return Known::Unknown;
+    }
+    let mut node = item.get(path[0]);
+    for seg in &path[1..] {
+        node = match (node, seg.parse::<usize>()) {
+            (Some(Value::Array(a)), Ok(i)) => a.get(i),
+            (Some(Value::Object(o)), _) => o.get(*seg),
+            _ => None,
+        };
+    }
+    let Some(Value::Object(map)) = node else {
+        return Known::Known(IndexMap::new());
+    };
+    let unknown_key = |k: &str| {
+        let escaped = k.replace('~', "~0").replace('/', "~1");
+        item.unknown
+            .iter()
+            .any(|p| p.strip_prefix(pointer.as_str()) == Some(&format!("/{escaped}")))
+    };
+    Known::Known(
+        map.iter()
+            .filter(|(k, v)| !v.is_null() || unknown_key(k))
+            .map(|(k, v)| {
+                let value = match v {
+                    _ if unknown_key(k) => Known::Unknown,
+                    Value::String(s) => Known::Known(s.clone()),
+                    other => Known::Known(other.to_string()),
+                };
+                (k.clone(), value)
+            })
+            .collect(),
+    )
 }
 
 /// Provider default tags under the resource's own (the resource wins on a clash).

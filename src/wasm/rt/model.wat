@@ -8,7 +8,8 @@
 ;;   provider  {source, alias, family, company, jurisdiction}
 ;;   location  {region state (0 null, 1 known, 2 unknown), region, countries
 ;;              (0 = unknown), operator (company, 0 = none), derivation}
-;;   custody   {company, jurisdiction}      company {name, jurisdiction}
+;;   custody   {company, jurisdiction, chain (0 = unknown)}   company {name, jurisdiction}
+;;   link      {company, jurisdiction, control, sources}   chain [count][links]
 ;;   flow      {kind, target, in_inventory, via, depth: i64 at 16, location, custody}
 ;;   string lists [count][headers], tag maps [count][(key, value or 0)], flow lists [count][flows]
 
@@ -212,11 +213,13 @@
   (i32.store offset=4 (local.get $r) (local.get $h))
   (local.get $r))
 
+;; custody {company, jurisdiction, chain (0 = unknown)}; chain [count][links];
+;; link {company, jurisdiction, control, sources (string list)}.
 (func $rd_custody (param $obj i32) (param $key i32) (result i32)
-  (local $n i32) (local $r i32) (local $ok i32) (local $h i32)
+  (local $n i32) (local $r i32) (local $ok i32) (local $h i32) (local $v i32)
   (local.set $n (call $rd_struct (local.get $obj) (local.get $key)))
   (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
-  (local.set $r (call $alloc (i32.const 8)))
+  (local.set $r (call $alloc (i32.const 12)))
   (call $rd_known_str (local.get $n) (i32.const %S_F_COMPANY%))
   (local.set $h) (local.set $ok)
   (if (i32.eqz (local.get $ok)) (then (return (i32.const 0))))
@@ -225,7 +228,79 @@
   (local.set $h) (local.set $ok)
   (if (i32.eqz (local.get $ok)) (then (return (i32.const 0))))
   (i32.store offset=4 (local.get $r) (local.get $h))
+  ;; chain: Option<Known<[Link]>>; absent or null is the holder alone.
+  (local.set $v (call $field_of (local.get $n) (i32.const %S_F_CHAIN%)))
+  (if (i32.lt_s (local.get $v) (i32.const 0)) (then (return (i32.const 0))))
+  (if (i32.or (i32.eqz (local.get $v)) (i32.eq (call $kind (local.get $v)) (i32.const %K_NULL%)))
+    (then
+      (i32.store offset=8 (local.get $r) (call $holder_alone (i32.load (local.get $r)) (i32.load offset=4 (local.get $r))))
+      (return (local.get $r))))
+  ;; `Known` reads the value as a whole first (as serde_json::Value: repeated keys
+  ;; merged, every string checked), then its fields.
+  (if (i32.eqz (call $want_value (local.get $v) (i32.const %S_F_CHAIN%))) (then (return (i32.const 0))))
+  (if (call $is_unknown_marker (local.get $v))
+    (then (i32.store offset=8 (local.get $r) (i32.const 0)) (return (local.get $r))))
+  (local.set $h (call $rd_links (local.get $v)))
+  (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))
+  (i32.store offset=8 (local.get $r) (local.get $h))
   (local.get $r))
+
+;; The chain of a holder nothing more is known about (`Custody::holder_alone`).
+(func $holder_alone (param $company i32) (param $jurisdiction i32) (result i32)
+  (local $list i32) (local $l i32)
+  (if (i32.or (i32.eqz (local.get $company)) (i32.eqz (local.get $jurisdiction))) (then (return (i32.const 0))))
+  (local.set $l (call $alloc (i32.const 16)))
+  (i32.store (local.get $l) (local.get $company))
+  (i32.store offset=4 (local.get $l) (local.get $jurisdiction))
+  (i32.store offset=8 (local.get $l) (i32.const %S_F_OPERATOR%))
+  (i32.store offset=12 (local.get $l) (i32.const %EMPTY_LIST%))
+  (local.set $list (call $alloc (i32.const 8)))
+  (i32.store (local.get $list) (i32.const 1))
+  (i32.store offset=4 (local.get $list) (local.get $l))
+  (local.get $list))
+
+(func $rd_links (param $n i32) (result i32)
+  (local $c i32) (local $i i32) (local $list i32) (local $e i32) (local $l i32) (local $h i32)
+  (if (i32.ne (call $kind (local.get $n)) (i32.const %K_ARR%))
+    (then (return (call $model_fail (i32.const %S_WANT_ARRAY%) (i32.const %S_F_CHAIN%)))))
+  (local.set $c (call $arr_count (local.get $n)))
+  (local.set $list (call $alloc (i32.add (i32.const 4) (i32.shl (local.get $c) (i32.const 2)))))
+  (i32.store (local.get $list) (local.get $c))
+  (block $done
+    (loop $x
+      (br_if $done (i32.ge_u (local.get $i) (local.get $c)))
+      (local.set $e (call $arr_item (local.get $n) (local.get $i)))
+      (if (i32.ne (call $kind (local.get $e)) (i32.const %K_OBJ%))
+        (then (return (call $model_fail (i32.const %S_WANT_OBJECT%) (i32.const %S_F_CHAIN%)))))
+      (local.set $l (call $alloc (i32.const 16)))
+      (local.set $h (call $merged_str (local.get $e) (i32.const %S_F_COMPANY%)))
+      (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))
+      (i32.store (local.get $l) (local.get $h))
+      (local.set $h (call $merged_str (local.get $e) (i32.const %S_F_JURISDICTION%)))
+      (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))
+      (i32.store offset=4 (local.get $l) (local.get $h))
+      (local.set $h (call $merged_str (local.get $e) (i32.const %S_F_CONTROL%)))
+      (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))
+      (i32.store offset=8 (local.get $l) (local.get $h))
+      ;; sources: Vec<String>, default empty (null is not empty: serde refuses it)
+      (local.set $h (call $obj_find (local.get $e) (i32.const %S_F_SOURCES%)))
+      (if (i32.lt_s (local.get $h) (i32.const 0))
+        (then (local.set $h (i32.const %EMPTY_LIST%)))
+        (else
+          (local.set $h (call $str_list (call $obj_val (local.get $e) (local.get $h)) (i32.const %S_F_SOURCES%)))
+          (if (i32.eqz (local.get $h)) (then (return (i32.const 0))))))
+      (i32.store offset=12 (local.get $l) (local.get $h))
+      (i32.store offset=4 (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2))) (local.get $l))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $x)))
+  (local.get $list))
+
+;; A required string field of an object already merged by serde_json::Value.
+(func $merged_str (param $obj i32) (param $key i32) (result i32)
+  (local $i i32)
+  (local.set $i (call $obj_find (local.get $obj) (local.get $key)))
+  (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (call $model_fail (i32.const %S_MISSING%) (local.get $key)))))
+  (call $want_str (call $obj_val (local.get $obj) (local.get $i)) (local.get $key)))
 
 (func $rd_location (param $obj i32) (param $key i32) (result i32)
   (local $n i32) (local $r i32) (local $v i32) (local $h i32) (local $saved i32)

@@ -422,6 +422,18 @@
     (then
       (if (i32.eq (local.get $f) (i32.const 21)) (then (return (call $known_str (i32.load (local.get $p))))))
       (if (i32.eq (local.get $f) (i32.const 22)) (then (return (call $known_str (i32.load offset=4 (local.get $p))))))
+      (if (i32.eq (local.get $f) (i32.const 32))
+        (then
+          (local.set $h (i32.load offset=8 (local.get $p)))
+          (if (i32.eqz (local.get $h)) (then (return (i64.const %V_UNKNOWN%))))
+          (return (call $mk (i32.const %TAG_LINKS%) (local.get $h)))))
+      (return (i64.const %V_NULL%))))
+  (if (i32.eq (local.get $t) (i32.const %TAG_LINK%))
+    (then
+      (if (i32.eq (local.get $f) (i32.const 33)) (then (return (call $mk_str (i32.load (local.get $p))))))
+      (if (i32.eq (local.get $f) (i32.const 34)) (then (return (call $mk_str (i32.load offset=4 (local.get $p))))))
+      (if (i32.eq (local.get $f) (i32.const 35)) (then (return (call $mk_str (i32.load offset=8 (local.get $p))))))
+      (if (i32.eq (local.get $f) (i32.const 36)) (then (return (call $mk (i32.const %TAG_STRLIST%) (i32.load offset=12 (local.get $p))))))
       (return (i64.const %V_NULL%))))
   (if (i32.eq (local.get $t) (i32.const %TAG_FLOW%))
     (then

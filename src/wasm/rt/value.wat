@@ -104,6 +104,8 @@
     (then (return (call $mk_str (i32.load offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))))
   (if (i32.eq (local.get $t) (i32.const %TAG_FLOWS%))
     (then (return (call $mk (i32.const %TAG_FLOW%) (i32.load offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))))
+  (if (i32.eq (local.get $t) (i32.const %TAG_LINKS%))
+    (then (return (call $mk (i32.const %TAG_LINK%) (i32.load offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))))
   (if (i32.ge_u (local.get $t) (i32.const %TAG_CLIST%))
     (then (return (call $list_get (local.get $p) (local.get $i)))))
   (if (i32.eq (local.get $t) (i32.const %TAG_TAGS%))
