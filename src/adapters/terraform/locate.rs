@@ -366,6 +366,36 @@ impl<'a, 'n> Resolver<'a, 'n> {
             Attr::Known(Value::String(s)) if !s.is_empty() => {
                 self.read_value(n.family(), key, s, reading, "on the resource")
             }
+            // Several zones (the reader allows lists for zones only): one region if
+            // they all lie in it.
+            Attr::Known(Value::Array(zones)) if !zones.is_empty() => {
+                let mut places = zones
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|z| self.read_value(n.family(), key, z, reading, "on the resource"));
+                let first = places.next()??;
+                let Place::Region { code, .. } = &first else {
+                    return Some(first);
+                };
+                let all_in = |p: Option<Place>| matches!(p, Some(Place::Region { code: c, .. }) if c == *code);
+                if places.all(all_in) {
+                    let list: Vec<String> = zones
+                        .iter()
+                        .map(|z| format!("`{}`", z.as_str().unwrap_or("")))
+                        .collect();
+                    Some(Place::Region {
+                        code: code.clone(),
+                        how: format!(
+                            "`{key}` = [{}] on the resource, zones of region `{code}`",
+                            list.join(", ")
+                        ),
+                    })
+                } else {
+                    Some(Place::Unknown(format!(
+                        "`{key}` lists zones of different regions"
+                    )))
+                }
+            }
             Attr::Known(_) | Attr::Absent => None,
             Attr::Unknown => {
                 // Zones and ARNs of providers that place everything in the provider's region
@@ -515,8 +545,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     format!("`{key}` refers to `{address}`"),
                 ));
             }
-            let Some(value) = n.str_attr(key) else {
-                continue;
+            let value = match n.attr(key) {
+                Attr::Known(Value::String(s)) if !s.is_empty() => s.as_str(),
+                // Some type may spell a parent's name or id otherwise: not refused, but
+                // never read as "no parent" either.
+                Attr::Known(v) if !v.is_string() => {
+                    return Some(Place::Unknown(format!(
+                        "`{key}` is {}, not the name or id of a parent resource",
+                        super::read::json_kind(v)
+                    )));
+                }
+                _ => continue,
             };
             let family = n.family();
             let group = n.str_attr("resource_group_name");
