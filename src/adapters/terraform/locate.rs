@@ -105,6 +105,15 @@ pub(crate) struct Resolver<'a, 'n> {
     pub input: &'n str,
     memo: Vec<Option<Rc<Placed>>>,
     busy: Vec<bool>,
+    /// Per placed node: how many `Same` steps lead from it to the node whose own
+    /// attributes placed it, and that node (itself when none).
+    chain: Vec<(u32, usize)>,
+    /// Resolutions in progress inside one another (see [`Resolver::placed`]).
+    depth: usize,
+    /// A node a resolution needed when `depth` was at its limit.
+    suspended: Option<usize>,
+    /// What a suspended resolution sees instead; its result is thrown away.
+    placeholder: Rc<Placed>,
     /// Per (configuration module, provider_config_key, provider type).
     bindings: FxHashMap<(&'n str, Option<&'a str>, &'n str), Rc<BoundRegion>>,
     /// Per (source, binding): the model's provider block.
@@ -156,6 +165,13 @@ impl<'a, 'n> Resolver<'a, 'n> {
             input,
             memo: vec![None; nodes.len()],
             busy: vec![false; nodes.len()],
+            chain: (0..nodes.len()).map(|i| (0, i)).collect(),
+            depth: 0,
+            suspended: None,
+            placeholder: Rc::new(Placed {
+                location: Location::unknown("not resolved yet"),
+                custody: Custody::unknown(),
+            }),
             bindings: FxHashMap::default(),
             providers: FxHashMap::default(),
             places: FxHashMap::default(),
@@ -217,15 +233,60 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// Location and custody of node `i`, computed once.
+    ///
+    /// A resource can take its place from another (`location = other.location`, a
+    /// parent), which can take it from a third, and so on. Resolutions nest at most
+    /// [`MAX_NESTED`] deep on the native stack; a node needed deeper than that is
+    /// *suspended*: the resolutions in progress unwind without keeping their results,
+    /// the outermost call resolves the needed node first (from a fresh depth), then tries
+    /// again. So a chain of any length is resolved with bounded stack, in time linear in
+    /// its length, and to the same result.
     pub fn placed(&mut self, i: usize) -> Rc<Placed> {
         if let Some(p) = &self.memo[i] {
             return p.clone();
         }
+        if self.depth > 0 {
+            if self.depth >= MAX_NESTED || self.suspended.is_some() {
+                self.suspended.get_or_insert(i);
+                return self.placeholder.clone();
+            }
+            return self.resolve(i);
+        }
+        // Nodes below the top wait for the one above them: they are being resolved
+        // (`busy`), so a reference back to one of them is a cycle, as it is when nested.
+        let mut waiting = vec![i];
+        while let Some(&top) = waiting.last() {
+            if self.memo[top].is_some() {
+                waiting.pop();
+                if let Some(&below) = waiting.last() {
+                    self.busy[below] = false;
+                }
+                continue;
+            }
+            self.resolve(top);
+            if let Some(needed) = self.suspended.take() {
+                self.busy[top] = true;
+                waiting.push(needed);
+            }
+        }
+        self.memo[i]
+            .clone()
+            .unwrap_or_else(|| self.placeholder.clone())
+    }
+
+    /// Resolves node `i` one level deeper; keeps the result unless a resolution inside
+    /// it was suspended (then the result rests on a placeholder).
+    fn resolve(&mut self, i: usize) -> Rc<Placed> {
+        self.depth += 1;
         self.busy[i] = true;
+        self.chain[i] = (0, i);
         let place = self.place(i);
         let placed = self.finish(i, place);
         self.busy[i] = false;
-        self.memo[i] = Some(placed.clone());
+        self.depth -= 1;
+        if self.suspended.is_none() {
+            self.memo[i] = Some(placed.clone());
+        }
         placed
     }
 
@@ -912,11 +973,23 @@ impl<'a, 'n> Resolver<'a, 'n> {
             },
             Place::Same { node, how } => {
                 let other = self.placed(node);
+                let (hops, end) = self.chain[node];
+                self.chain[i] = (hops + 1, end);
                 let mut location = other.location.clone();
-                location.derivation = format!(
-                    "{how}; `{}`: {}",
-                    self.nodes[node].item.address, other.location.derivation
-                );
+                let via = &self.nodes[node].item.address;
+                location.derivation = if hops < SHOWN_HOPS {
+                    format!("{how}; `{via}`: {}", other.location.derivation)
+                } else {
+                    // A long chain is told by its ends, so a derivation stays short
+                    // however many resources pass the place on.
+                    let own = self.memo[end]
+                        .as_ref()
+                        .map_or("", |p| p.location.derivation.as_str());
+                    format!(
+                        "{how}; `{via}` is where `{}` is, through {hops} more references; `{}`: {own}",
+                        self.nodes[end].item.address, self.nodes[end].item.address
+                    )
+                };
                 Placed {
                     location,
                     custody: other.custody.clone(),
@@ -1150,6 +1223,12 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
     }
 }
+
+/// How many resolutions may nest on the native stack (see [`Resolver::placed`]).
+const MAX_NESTED: usize = 64;
+
+/// How many steps of a chain of references a derivation spells out.
+const SHOWN_HOPS: u32 = 4;
 
 /// What a utility provider's company and jurisdiction are: no cloud holds the data.
 pub(crate) const NONE: &str = "none";
