@@ -156,7 +156,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         defaults: &'n IndexMap<String, String>,
         input: &'n str,
     ) -> Self {
-        Resolver {
+        let mut r = Resolver {
             catalog,
             config,
             nodes,
@@ -178,6 +178,36 @@ impl<'a, 'n> Resolver<'a, 'n> {
             uniform: FxHashMap::default(),
             warnings: Vec::new(),
             warned: Default::default(),
+        };
+        r.check_defaults();
+        r
+    }
+
+    /// Default regions are checked against the catalog as a plan's regions are: one
+    /// it does not know gets the same warning (said once, used or not), and a family it
+    /// does not know would apply to nothing.
+    fn check_defaults(&mut self) {
+        let defaults: &'n IndexMap<String, String> = self.defaults;
+        for (family, code) in defaults {
+            if self.catalog.family(family).is_none() {
+                let known: Vec<&str> = self.catalog.families().map(|f| f.name.as_str()).collect();
+                self.warn_once(
+                    format!("default-family:{family}"),
+                    format!(
+                        "the default region `{code}` is given for `{family}`, which is not a provider family in the catalog, so it applies to nothing; the families are {}",
+                        known.join(", ")
+                    ),
+                    None,
+                );
+            } else if self.catalog.region(family, code).is_none() {
+                self.warn_once(
+                    format!("region:{family}:{code}"),
+                    format!(
+                        "region `{code}` of `{family}` (a default region from --default-region or juris.toml) is not in the catalog, so its countries are unknown; add it with a catalog extension file if it is real"
+                    ),
+                    None,
+                );
+            }
         }
     }
 
