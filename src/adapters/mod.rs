@@ -65,6 +65,11 @@ pub struct LoadOptions<'a> {
     pub max_depth: usize,
 }
 
+/// The default input size limit: 1 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+/// The default (and largest) nesting depth: serde_json's own recursion limit.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
 impl LoadOptions<'_> {
     /// All attributes, no default regions, 1 GiB, 128 levels.
     pub fn new(catalog: &Catalog) -> LoadOptions<'_> {
@@ -72,8 +77,8 @@ impl LoadOptions<'_> {
             catalog,
             projection: Projection::All,
             default_regions: IndexMap::new(),
-            max_bytes: 1 << 30,
-            max_depth: 128,
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 

@@ -51,6 +51,8 @@ pub struct InputOptions {
     pub attribute_keys: Option<std::collections::BTreeSet<String>>,
     /// Hash every input (for audit records); hashing a large plan is not free.
     pub digests: bool,
+    /// Input size and nesting limits (with the others, from `juris.toml` and `--limit`).
+    pub limits: super::limits::Limits,
 }
 
 /// The built-in catalog extended with the user's catalog files.
@@ -78,6 +80,7 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
         None => Projection::All,
     };
     opts.default_regions = options.default_regions.clone();
+    options.limits.apply(&mut opts);
     let mut parts = Vec::with_capacity(names.len());
     let mut digests = Vec::new();
     for name in names {

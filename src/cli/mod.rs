@@ -8,6 +8,7 @@ mod config;
 mod fmt;
 mod input;
 mod inventory;
+mod limits;
 mod output;
 mod rules;
 mod test;
