@@ -134,7 +134,9 @@ fn load_input(test: &Test, load: &Loader) -> Result<Inventory, TestError> {
         TestInput::Inline(text) => ("<inline>".to_owned(), text.clone().into_bytes()),
         TestInput::Path(p) => {
             let path = fixture_path(&test.file, p);
-            let bytes = std::fs::read(&path).map_err(|e| TestError::MissingFixture {
+            let limit = crate::adapters::DEFAULT_MAX_BYTES;
+            let read = crate::adapters::read_source(Some(&path), limit);
+            let bytes = read.map_err(|e| TestError::MissingFixture {
                 test: test.name.clone(),
                 position: position.clone(),
                 path: path.display().to_string(),

@@ -93,7 +93,8 @@ pub(crate) struct Keep<'p> {
 }
 
 /// Gives the input's bytes back in large steps as the (forward-only) parse passes
-/// them, so a mapped plan does not stay resident beside the model built from it.
+/// them, for a [`crate::adapters::Source`] that can (juris itself reads inputs into
+/// memory and has nothing to give back; see `docs/limits.md`).
 pub(crate) struct Progress<'p> {
     base: usize,
     len: usize,
