@@ -53,26 +53,85 @@ pub fn standard_rule_sources() -> Vec<SourceFile> {
         .collect()
 }
 
-/// The shipped files under the user's: a user file that declares the same package as
-/// a shipped one replaces it, so a team can override `juris.groups` or a standard
-/// rule file without forking juris.
-fn layered(shipped: Vec<SourceFile>, user: Vec<SourceFile>) -> Vec<SourceFile> {
-    let declared: std::collections::HashSet<String> = user
-        .iter()
-        .filter_map(|f| declared_package(&f.text))
-        .collect();
-    let mut all: Vec<SourceFile> = shipped
-        .into_iter()
-        .filter(|f| declared_package(&f.text).is_none_or(|p| !declared.contains(&p)))
-        .collect();
-    all.extend(user);
-    all
+/// The shipped files and the user's. The `juris` package and everything under it are
+/// the standard library's: a user file may not declare one (it would silently replace
+/// or extend shipped rules), unless it is a shipped file itself, byte for byte (juris's
+/// own `policies/` folder, read by `juris test policies`), which then counts once.
+fn layered(
+    shipped: Vec<SourceFile>,
+    user: Vec<SourceFile>,
+) -> Result<Vec<SourceFile>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut all = shipped;
+    for file in user {
+        match declared_package_at(&file.text) {
+            Some((package, at)) if is_reserved(&package) => {
+                let same = |s: &SourceFile| same_text(&s.text, &file.text);
+                if all.iter().any(same) {
+                    continue;
+                }
+                // A shipped rule file passed explicitly runs even with --no-standard.
+                if STANDARD_RULES.iter().any(|(_, t)| same_text(t, &file.text)) {
+                    all.push(file);
+                    continue;
+                }
+                diags.push(ReservedPackage {
+                    package,
+                    src: file.named(),
+                    at: at.into(),
+                });
+            }
+            _ => all.push(file),
+        }
+    }
+    if diags.is_empty() {
+        Ok(all)
+    } else {
+        Err(diags)
+    }
+}
+
+/// `juris` and `juris.…`: the standard library's namespace.
+pub fn is_reserved(package: &str) -> bool {
+    package == "juris" || package.starts_with("juris.")
+}
+
+/// Equal texts, whatever their line endings (a checkout on Windows).
+fn same_text(a: &str, b: &str) -> bool {
+    a == b || a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+}
+
+/// A user policy declares a package in the standard library's namespace.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "package `{package}` is reserved: `juris` and its sub-packages belong to the standard library"
+)]
+#[diagnostic(
+    code(juris::E0215),
+    help(
+        "name your package after your organisation (`package acme.residency`) and import what you need from the standard library (`import juris.groups`); to leave the standard rules out, use --no-standard (or `standard = false` in juris.toml); to run some of them, --rule ID; to waive one for some resources, an `exception` block"
+    )
+)]
+pub struct ReservedPackage {
+    pub package: String,
+    #[source_code]
+    pub src: miette::NamedSource<std::sync::Arc<str>>,
+    #[label("declared here")]
+    pub at: miette::SourceSpan,
 }
 
 /// The `package` a source declares, read from its first code line.
 pub fn declared_package(text: &str) -> Option<String> {
+    declared_package_at(text).map(|(p, _)| p)
+}
+
+/// [`declared_package`] and the byte range of the name in `text`.
+fn declared_package_at(text: &str) -> Option<(String, std::ops::Range<usize>)> {
     let mut in_block = false;
-    for line in text.lines() {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
         let l = line.trim();
         if in_block {
             in_block = !l.contains("*/");
@@ -85,10 +144,10 @@ pub fn declared_package(text: &str) -> Option<String> {
             in_block = !l.contains("*/");
             continue;
         }
-        return l
-            .strip_prefix("package")
-            .and_then(|rest| rest.split_whitespace().next())
-            .map(str::to_owned);
+        let rest = l.strip_prefix("package")?;
+        let name = rest.split_whitespace().next()?;
+        let at = start + line.find(name).unwrap_or(0);
+        return Some((name.to_owned(), at..at + name.len()));
     }
     None
 }
@@ -124,14 +183,14 @@ impl PolicySet {
     /// Compile the given files together with the standard library (not the standard
     /// rules; see [`PolicySet::compile_standard`]).
     pub fn compile(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        Self::compile_exact(layered(stdlib_sources(), files))
+        Self::compile_exact(layered(stdlib_sources(), files)?)
     }
 
     /// Compile the standard library, the shipped rules and the given files.
     pub fn compile_standard(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
         let mut shipped = stdlib_sources();
         shipped.extend(standard_rule_sources());
-        Self::compile_exact(layered(shipped, files))
+        Self::compile_exact(layered(shipped, files)?)
     }
 
     /// Compile exactly these files, with nothing added.

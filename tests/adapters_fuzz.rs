@@ -8,7 +8,7 @@ mod adapters_common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use adapters_common::{fixture, render};
+use adapters_common::{fixture, proptest_config, render};
 use juris::adapters::{LoadOptions, load_bytes};
 use juris::catalog::Catalog;
 use proptest::prelude::*;
@@ -87,20 +87,8 @@ fn count(v: &mut Value) -> usize {
     n
 }
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(2500);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config(2500))]
 
     #[test]
     fn byte_flips(doc in any::<usize>(), flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6)) {

@@ -284,3 +284,12 @@ fn misuse_messages_are_one_paragraph_with_a_fix() {
         assert!(paragraphs <= 2, "{args:?}: {}", r.dump());
     }
 }
+
+#[test]
+fn a_policy_in_the_reserved_juris_namespace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("us.juris");
+    std::fs::write(&path, "package juris.residency.us\n").expect("write");
+    let r = run(&["check", "--policy", &path.to_string_lossy(), INVENTORY]);
+    assert_misuse(&r, &["E0215", "juris.residency.us", "--no-standard"]);
+}

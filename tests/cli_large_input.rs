@@ -1,6 +1,6 @@
-//! A plan large enough to be mapped and given back to the kernel as it is parsed
-//! (over 16 MiB): every report must be exactly what the same plan gives when it is
-//! read whole from standard input.
+//! A plan large enough for the parallel input checks and for the reader's release
+//! steps (over 16 MiB), read from a file: every report must be exactly what the same
+//! plan gives when it is read whole from standard input.
 
 mod cli_support;
 
@@ -56,7 +56,7 @@ fn large_plan(min_bytes: usize) -> String {
 }
 
 #[test]
-fn a_large_mapped_plan_reports_exactly_what_standard_input_does() {
+fn a_large_plan_file_reports_exactly_what_standard_input_does() {
     let plan = large_plan(17 << 20);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("large.plan.json");
@@ -74,7 +74,7 @@ fn a_large_mapped_plan_reports_exactly_what_standard_input_does() {
         let named = from_file.stdout.replace(&format!("\"{file}\""), "\"-\"");
         assert!(
             named == from_stdin.stdout,
-            "`juris {}` on the mapped file and on standard input differ",
+            "`juris {}` on the file and on standard input differ",
             args[0]
         );
     }

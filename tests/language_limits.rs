@@ -273,3 +273,108 @@ fn many_errors_do_not_explode() {
     let d = compile_err(&src);
     assert_eq!(d.error_count(), 2_000);
 }
+
+/// `d0` doubles a string; `d{k}` applies `d{k-1}` twice, so `d{n}("x")` would be
+/// 2^(2^n) bytes long after only 2^n calls.
+fn doubling(n: usize, d0: &str) -> String {
+    let mut decls = format!("fn d0(s: string) -> string {{ {d0} }}\n");
+    for k in 1..=n {
+        decls.push_str(&format!(
+            "fn d{k}(s: string) -> string {{ d{}(d{}(s)) }}\n",
+            k - 1,
+            k - 1
+        ));
+    }
+    decls
+}
+
+fn run_err(src: &str, options: &juris::runner::RunOptions) -> juris::runner::RunError {
+    let set = compile_ok(src);
+    let inv = inventory(vec![subject()]);
+    set.evaluate(&inv, options).expect_err("the run must stop")
+}
+
+#[test]
+fn a_string_doubled_through_nested_functions_stops_at_the_value_cap() {
+    let src = rule_src(
+        &doubling(30, "\"{s}{s}\""),
+        "  deny if count(d30(r.address)) > 0",
+    );
+    let start = Instant::now();
+    let e = run_err(&src, &juris::runner::RunOptions::new(today()));
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    let text = e.to_string();
+    for needed in ["T-001", "aws_s3_bucket.logs", "value_bytes", "16777216"] {
+        assert!(text.contains(needed), "{needed} in {text}");
+    }
+    // `+` on strings and `replace` are held to the same cap.
+    for d0 in ["s + s", "replace(s, \"a\", \"aaaa\") + \"a\""] {
+        let src = rule_src(&doubling(30, d0), "  deny if count(d30(r.address)) > 0");
+        let e = run_err(&src, &juris::runner::RunOptions::new(today()));
+        assert!(e.to_string().contains("value_bytes"), "{d0}: {e}");
+    }
+}
+
+#[test]
+fn exponentially_many_calls_stop_at_the_step_budget() {
+    // The string stays small; the calls double per level: 2^30 of them.
+    let src = rule_src(&doubling(30, "s"), "  deny if d30(r.address) == \"\"");
+    let options = juris::runner::RunOptions {
+        limits: juris::eval::EvalLimits {
+            steps: 100_000,
+            ..Default::default()
+        },
+        ..juris::runner::RunOptions::new(today())
+    };
+    let start = Instant::now();
+    let e = run_err(&src, &options);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    let text = e.to_string();
+    assert!(
+        text.contains("eval_steps") && text.contains("100000 steps"),
+        "{text}"
+    );
+    // Under a budget that fits, the same rule runs: the limit is per rule and resource.
+    let src = rule_src(&doubling(10, "s"), "  deny if d10(r.address) == \"\"");
+    let set = compile_ok(&src);
+    let inv = inventory(vec![subject(), subject()]);
+    assert!(set.evaluate(&inv, &options).is_ok());
+}
+
+#[test]
+fn sets_that_double_stop_at_the_value_cap() {
+    // Each level is the last one and a renamed copy of it: 2^30 distinct strings.
+    let mut decls = "fn l0(x: set<string>) -> set<string> { x }\n".to_owned();
+    for k in 1..=30 {
+        decls.push_str(&format!(
+            "fn l{k}(x: set<string>) -> set<string> {{ l{p}(x) union {{y + \"{k}\" for y in l{p}(x)}} }}\n",
+            p = k - 1
+        ));
+    }
+    let src = rule_src(&decls, "  deny if count(l30({r.address})) > 0");
+    let start = Instant::now();
+    let e = run_err(&src, &juris::runner::RunOptions::new(today()));
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+    let text = e.to_string();
+    assert!(
+        text.contains("value_bytes") || text.contains("eval_steps"),
+        "{text}"
+    );
+}
+
+#[test]
+fn constant_folding_respects_the_value_cap() {
+    // Thirty constants, each the last twice over: folding stops at the cap, and the
+    // constant that would pass it is an error naming the limit.
+    let mut decls = "const c0: string = \"ab\"\n".to_owned();
+    for k in 1..=30 {
+        decls.push_str(&format!(
+            "const c{k}: string = \"{{c{p}}}{{c{p}}}\"\n",
+            p = k - 1
+        ));
+    }
+    let src = rule_src(&decls, "  deny if count(c30) > 0");
+    let start = Instant::now();
+    assert_eq!(error_codes(&src), ["juris::E0216"]);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}

@@ -120,10 +120,10 @@ fn names_declared_elsewhere_get_an_import_hint() {
 #[test]
 fn imports_are_checked() {
     // Twice the same bound name.
-    let src = rule_using("import acme.lib\nimport juris.lib", "lib.approved(r)");
+    let src = rule_using("import acme.lib\nimport other.lib", "lib.approved(r)");
     let d = files_err(&[
         ("lib.juris", LIB),
-        ("j.juris", "package juris.lib\n"),
+        ("j.juris", "package other.lib\n"),
         ("rules.juris", &src),
     ]);
     assert_eq!(d.codes(), ["juris::E0211"]);
@@ -142,4 +142,96 @@ fn duplicate_declarations_in_one_package() {
     let a = "package acme.lib\nconst regions = {\"x\"}\n";
     let d = files_err(&[("lib.juris", LIB), ("a.juris", a)]);
     assert_eq!(d.codes(), ["juris::E0204"]);
+}
+
+/// A US residency rule that passes everything, as a user might try to replace the
+/// shipped one.
+const FAKE_US: &str = r#"package juris.residency.us
+
+rule us_persons_data_not_in_adversary_custody {
+  id: "RES-US-001"  severity: low  enforce: advisory
+  for r in resources
+  deny if false
+}
+"#;
+
+#[test]
+fn the_juris_namespace_is_reserved() {
+    for (package, src) in [
+        ("juris.residency.us", FAKE_US.to_owned()),
+        ("juris", "package juris\n".to_owned()),
+        (
+            "juris.groups",
+            "package juris.groups\nconst eea = {\"US\"}\n".to_owned(),
+        ),
+        ("juris.acme", "package juris.acme\n".to_owned()),
+    ] {
+        for standard in [true, false] {
+            let files = vec![juris::diag::SourceFile::new("mine.juris", src.as_str())];
+            let result = if standard {
+                juris::PolicySet::compile_standard(files)
+            } else {
+                juris::PolicySet::compile(files)
+            };
+            let Err(d) = result else {
+                panic!("`package {package}` must be refused");
+            };
+            assert_eq!(d.codes(), ["juris::E0215"], "{package}");
+            let text = d.render_plain();
+            for hint in [
+                "--no-standard",
+                "--rule",
+                "exception",
+                "import juris.groups",
+            ] {
+                assert!(text.contains(hint), "{hint} in {text}");
+            }
+        }
+    }
+    // Only the namespace itself: `jurisdiction` is an ordinary name.
+    files_ok(&[("j.juris", "package jurisdiction.rules\n")]);
+}
+
+#[test]
+fn a_reserved_package_is_reported_at_its_declaration() {
+    let files = vec![juris::diag::SourceFile::new("mine.juris", FAKE_US)];
+    let d = juris::PolicySet::compile_standard(files)
+        .err()
+        .expect("refused");
+    insta::assert_snapshot!(d.render_plain());
+}
+
+#[test]
+fn the_shipped_files_themselves_still_load() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let us = std::fs::read_to_string(root.join("policies/residency/us.juris")).unwrap();
+    let groups = std::fs::read_to_string(root.join("policies/std/groups.juris")).unwrap();
+    // A copy of a shipped file (juris's own `policies/` folder) counts once.
+    let files = |crlf: bool| {
+        [("us.juris", &us), ("groups.juris", &groups)]
+            .into_iter()
+            .map(|(n, t)| {
+                let t = if crlf {
+                    t.replace('\n', "\r\n")
+                } else {
+                    t.clone()
+                };
+                juris::diag::SourceFile::new(n, t)
+            })
+            .collect::<Vec<_>>()
+    };
+    for crlf in [false, true] {
+        let set = juris::PolicySet::compile_standard(files(crlf)).expect("compiles");
+        let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids.iter().filter(|i| **i == "RES-US-001").count(),
+            1,
+            "{ids:?}"
+        );
+        // Without the standard rules, a shipped rule file passed explicitly runs.
+        let set = juris::PolicySet::compile(files(crlf)).expect("compiles");
+        let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+        assert!(ids.contains(&"RES-US-001"), "{ids:?}");
+        assert!(!ids.contains(&"RES-EU-001"), "{ids:?}");
+    }
 }

@@ -151,6 +151,42 @@ pub enum AdapterError {
         span: SourceSpan,
     },
 
+    /// A resource entry lacks a field every Terraform plan or state writes.
+    #[error("`{}` has a resource entry juris cannot read: {path}: missing", .src.name)]
+    #[diagnostic(
+        code(juris::adapter::missing_field),
+        help(
+            "Terraform writes `{field}` for every resource, so the file was cut, edited or written by another tool; regenerate it with `terraform show -json`"
+        )
+    )]
+    MissingField {
+        field: &'static str,
+        path: String,
+        #[source_code]
+        src: Arc<Excerpt>,
+        #[label("this entry has no `{field}`")]
+        span: SourceSpan,
+    },
+
+    /// A resource entry holds something Terraform never writes: a value of the wrong
+    /// shape, a repeated key, fields that contradict each other, or a resource that
+    /// another entry already claims.
+    #[error("`{}` has a resource entry juris cannot read: {path}: {message}", .src.name)]
+    #[diagnostic(
+        code(juris::adapter::bad_entry),
+        help(
+            "Terraform never writes this, so the file was edited or written by another tool; regenerate it with `terraform show -json`"
+        )
+    )]
+    BadEntry {
+        message: String,
+        path: String,
+        #[source_code]
+        src: Arc<Excerpt>,
+        #[label("{message}")]
+        span: SourceSpan,
+    },
+
     /// A resource address does not follow Terraform's address syntax.
     #[error("`{}` has a malformed resource address at {path}: {reason}", .src.name)]
     #[diagnostic(
@@ -264,11 +300,8 @@ impl Excerpt {
             end += 1;
         }
         let before = &bytes[..start];
-        let line = before.iter().filter(|&&b| b == b'\n').count();
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
+        let line = memchr::memchr_iter(b'\n', before).count();
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
         let column = text[line_start..start].chars().count();
         Excerpt {
             name: name.to_owned(),
@@ -355,6 +388,23 @@ impl Input<'_> {
         (src, span, scan::fmt_path(path))
     }
 
+    /// Like [`Input::at_path`] for a value that may be absent: the excerpt shows the
+    /// nearest enclosing value there is, the path stays the one asked for.
+    pub fn at_nearest(&self, path: &[Seg]) -> (Arc<Excerpt>, SourceSpan, String) {
+        let bytes = self.text.as_bytes();
+        let (src, span) = match scan::locate(bytes, path) {
+            Some(range) => self.at(range),
+            None => {
+                let start = (0..path.len())
+                    .rev()
+                    .find_map(|n| scan::locate(bytes, &path[..n]))
+                    .map_or(0, |r| r.start);
+                self.at(start..start + 1)
+            }
+        };
+        (src, span, scan::fmt_path(path))
+    }
+
     /// Turns a serde_json error into the diagnostic for its category.
     pub fn json_error(&self, e: &serde_json::Error, expected: &'static str) -> AdapterError {
         let offset = scan::offset_of(self.text.as_bytes(), e.line(), e.column());
@@ -380,7 +430,20 @@ impl Input<'_> {
         expected: &'static str,
     ) -> AdapterError {
         let bytes = self.text.as_bytes();
-        let path = scan::fmt_path(&scan::path_at(bytes, offset));
+        // serde_json reports a value of the wrong type where it stopped reading, which
+        // after a number is the whitespace behind it: the path is the value's.
+        let at = match e.classify() {
+            serde_json::error::Category::Data => {
+                let end = offset.min(bytes.len());
+                bytes[..end]
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .filter(|_| bytes.get(end).is_some_and(u8::is_ascii_whitespace))
+                    .unwrap_or(offset)
+            }
+            _ => offset,
+        };
+        let path = scan::fmt_path(&scan::path_at(bytes, at));
         let message = strip_position(&e.to_string());
         match e.classify() {
             serde_json::error::Category::Eof => {

@@ -32,11 +32,13 @@ mod err;
 mod inventory;
 mod places;
 mod scan;
+mod reader;
 pub mod source;
 mod terraform;
 
 pub use custody::cited_sources;
 pub use err::{AdapterError, Excerpt};
+pub use reader::{ReadError, read_source};
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -68,6 +70,11 @@ pub struct LoadOptions<'a> {
     pub max_depth: usize,
 }
 
+/// The default input size limit: 1 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+/// The default (and largest) nesting depth: serde_json's own recursion limit.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
 impl LoadOptions<'_> {
     /// All attributes, no default regions, 1 GiB, 128 levels.
     pub fn new(catalog: &Catalog) -> LoadOptions<'_> {
@@ -75,8 +82,8 @@ impl LoadOptions<'_> {
             catalog,
             projection: Projection::All,
             default_regions: IndexMap::new(),
-            max_bytes: 1 << 30,
-            max_depth: 128,
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 
@@ -109,22 +116,25 @@ pub enum Projection {
     Keys(BTreeSet<String>),
 }
 
-/// Reads one input file. `-` (stdin) is the caller's job: read it and call [`load_bytes`].
+/// Reads one input file (or device, or named pipe) with [`read_source`]. `-` (stdin)
+/// is the caller's job: read it with `read_source(None, ..)` and call [`load_owned`].
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Inventory, AdapterError> {
     let name = path.display().to_string();
-    let io = |source| AdapterError::Io {
-        name: name.clone(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > opts.max_bytes {
-        return Err(AdapterError::TooLarge {
-            name,
+    let bytes = read_source(Some(path), opts.max_bytes).map_err(|e| match e {
+        ReadError::Io(source) => AdapterError::Io {
+            name: name.clone(),
+            source,
+        },
+        ReadError::TooLarge { size, limit } => AdapterError::TooLarge {
+            name: name.clone(),
             size,
-            limit: opts.max_bytes,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+            limit,
+        },
+        other => AdapterError::Io {
+            name: name.clone(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
     load_owned(&name, bytes, opts)
 }
 
@@ -501,6 +511,13 @@ fn binary_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
             "UTF-16 text (Windows PowerShell's `>` writes UTF-16)",
             "write UTF-8 instead: `terraform show -json plan.out | Out-File -Encoding utf8 plan.json`",
         ))
+    } else if bytes
+        .iter()
+        .take(64)
+        .any(|&b| b < 0x20 && !b.is_ascii_whitespace())
+    {
+        // Control characters never appear in JSON text (`/dev/zero`, a binary file).
+        Some(("binary data", EXPECTED))
     } else {
         None
     }

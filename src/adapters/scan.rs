@@ -372,7 +372,8 @@ pub fn path_at(b: &[u8], offset: usize) -> Vec<Seg> {
                 let mut index = 0;
                 loop {
                     i = skip_ws(b, i);
-                    if i >= offset || matches!(b.get(i), Some(b']') | None) {
+                    // An element starting at `offset` contains it.
+                    if i > offset || matches!(b.get(i), Some(b']') | None) {
                         return path;
                     }
                     let end = skip_value(b, i);
@@ -449,19 +450,12 @@ pub fn locate(b: &[u8], path: &[Seg]) -> Option<Range<usize>> {
 
 /// Byte offset of serde_json's `line`:`column` (both 1-based, column in bytes).
 pub fn offset_of(b: &[u8], line: usize, column: usize) -> usize {
-    let mut start = 0;
-    if line > 1 {
-        let mut seen = 1;
-        for (i, &c) in b.iter().enumerate() {
-            if c == b'\n' {
-                seen += 1;
-                if seen == line {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
-    }
+    let start = match line {
+        0 | 1 => 0,
+        n => memchr::memchr_iter(b'\n', b)
+            .nth(n - 2)
+            .map_or(0, |i| i + 1),
+    };
     (start + column.saturating_sub(1)).min(b.len())
 }
 

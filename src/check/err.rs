@@ -297,6 +297,23 @@ pub enum CheckError {
         at: SourceSpan,
     },
 
+    /// A constant whose value goes over an evaluation limit (it would be huge).
+    #[error("the value of constant `{name}` goes over the evaluation limit `{limit}`")]
+    #[diagnostic(
+        code(juris::E0216),
+        help(
+            "a constant this large is almost always a mistake (one that doubles another); the limits are in docs/limits.md"
+        )
+    )]
+    ConstTooCostly {
+        name: String,
+        limit: &'static str,
+        #[source_code]
+        src: Src,
+        #[label("too large")]
+        at: SourceSpan,
+    },
+
     /// A function or package used as a value.
     #[error("`{name}` is a {what}, not a value")]
     #[diagnostic(code(juris::E0314))]

@@ -436,10 +436,16 @@ impl<'a> Checker<'a> {
             Some(v) => ConstState::Done(v.clone(), declared.unwrap_or(folded.ty.clone())),
             None => {
                 if self.diags.error_count() == errors_before {
-                    self.diags.push(CheckError::ConstNotConstant {
-                        name: c.name.name.clone(),
-                        src: self.src(c.value.span),
-                        at: c.value.span.into(),
+                    let name = c.name.name.clone();
+                    let (src, at) = (self.src(c.value.span), c.value.span.into());
+                    self.diags.push(match ir::lower::fold_limit(&folded) {
+                        Some(hit) => CheckError::ConstTooCostly {
+                            name,
+                            limit: hit.name(),
+                            src,
+                            at,
+                        },
+                        None => CheckError::ConstNotConstant { name, src, at },
                     });
                 }
                 ConstState::Failed

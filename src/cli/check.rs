@@ -58,6 +58,9 @@ pub struct CheckArgs {
     /// Also write an audit record (JSON) of what was checked to FILE.
     #[arg(long, value_name = "FILE")]
     pub audit_record: Option<PathBuf>,
+    /// Set a limit, e.g. eval_steps=50000000 (see docs/limits.md); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = super::limits::parse_limit)]
+    pub limits: Vec<(String, u64)>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,12 +146,14 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     default_regions.extend(args.default_regions.iter().cloned());
     let mut catalogs = config.catalogs.clone();
     catalogs.extend(args.catalogs.iter().cloned());
+    let limits = config.limits.with(&args.limits);
     let input_options = input::InputOptions {
         catalogs,
         default_regions,
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),
         source: args.source.clone(),
+        limits,
     };
     let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
@@ -159,11 +164,12 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .map(Enforcement::from)
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
+        limits: limits.eval(),
         ..RunOptions::new(0)
     };
     let report = match args.engine {
         Engine::Native => evaluate(&policy, &loaded.inventory, &options)?,
-        Engine::Wasm => evaluate_wasm(&policy, &loaded.inventory, &options)?,
+        Engine::Wasm => evaluate_wasm(&policy, &loaded.inventory, &options, limits.wasm())?,
     };
     let ctx = report::Context {
         report: &report,
@@ -261,6 +267,7 @@ fn evaluate_wasm(
     policy: &crate::PolicySet,
     inventory: &crate::model::Inventory,
     options: &RunOptions,
+    limits: crate::wasm::Limits,
 ) -> Result<crate::runner::Report, Failure> {
     let mut program = policy.program().clone();
     if !options.rules.is_empty() {
@@ -285,7 +292,7 @@ fn evaluate_wasm(
             today: options.today,
         },
     )?;
-    let module = crate::wasm::WasmPolicy::load(&module, crate::wasm::Limits::default())?;
+    let module = crate::wasm::WasmPolicy::load(&module, limits)?;
     let mut document = serde_json::to_value(inventory).map_err(|e| BadModuleOutput {
         reason: e.to_string(),
     })?;

@@ -21,6 +21,7 @@ pub struct Config {
     pub catalogs: Vec<PathBuf>,
     pub default_regions: IndexMap<String, String>,
     pub fail_on: Option<Enforcement>,
+    pub limits: super::limits::Limits,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +37,8 @@ struct RawConfig {
     default_regions: IndexMap<String, String>,
     #[serde(default)]
     fail_on: Option<String>,
+    #[serde(default)]
+    limits: IndexMap<String, u64>,
 }
 
 /// A `juris.toml` that cannot be used.
@@ -50,7 +53,7 @@ pub enum ConfigError {
     #[diagnostic(
         code(juris::E0011),
         help(
-            "juris.toml takes: policies = [paths], standard = true|false, catalogs = [paths], fail_on = \"advisory\"|\"soft\"|\"hard\", and a [default_regions] table (family = \"region\")"
+            "juris.toml takes: policies = [paths], standard = true|false, catalogs = [paths], fail_on = \"advisory\"|\"soft\"|\"hard\", a [default_regions] table (family = \"region\") and a [limits] table (name = number, see docs/limits.md)"
         )
     )]
     Invalid { path: String, reason: String },
@@ -84,6 +87,15 @@ impl Config {
             })?),
             None => None,
         };
+        let mut limits = super::limits::Limits::default();
+        for (name, value) in &raw.limits {
+            limits
+                .set(name, *value)
+                .map_err(|reason| ConfigError::Invalid {
+                    path: path.display().to_string(),
+                    reason: format!("[limits]: {reason}"),
+                })?;
+        }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let rel = |p: &String| base.join(p);
         Ok(Config {
@@ -92,6 +104,7 @@ impl Config {
             standard: raw.standard.unwrap_or(true),
             default_regions: raw.default_regions,
             fail_on,
+            limits,
             path: Some(path),
         })
     }

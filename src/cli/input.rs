@@ -1,7 +1,6 @@
 //! Reading the inputs named on the command line (files or `-` for stdin) into one
 //! inventory, remembering each file's bytes' digest for audit records.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -92,6 +91,8 @@ pub struct InputOptions {
     pub digests: bool,
     /// Terraform source: where plans' `.tf` files are, variables for source folders.
     pub source: SourceArgs,
+    /// Input size and nesting limits (with the others, from `juris.toml` and `--limit`).
+    pub limits: super::limits::Limits,
 }
 
 /// The built-in catalog extended with the user's catalog files.
@@ -119,6 +120,7 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
         None => Projection::All,
     };
     opts.default_regions = options.default_regions.clone();
+    options.limits.apply(&mut opts);
     let mut parts = Vec::with_capacity(names.len());
     let mut digests = Vec::new();
     let source_options = options.source.source_options();
@@ -137,9 +139,9 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
             parts.push(source::load_dir(&root, &opts, &source_options)?);
             continue;
         }
-        let input = read_input(name, opts.max_bytes)?;
+        let input = read_bytes(name, opts.max_bytes)?;
         if options.digests {
-            digests.push((name.clone(), sha256_hex(input.bytes())));
+            digests.push((name.clone(), sha256_hex(&input)));
         }
         // The input's text is released as soon as it is parsed, before the
         // inventory is built.
@@ -213,105 +215,14 @@ fn has_tf_files(dir: &Path) -> bool {
     })
 }
 
-/// An input's bytes: a large file is mapped (the kernel shares its page cache), the
-/// rest are read.
-pub enum InputBytes {
-    Read(Vec<u8>),
-    Mapped(memmap2::Mmap),
-}
-
-impl InputBytes {
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            InputBytes::Read(v) => v,
-            InputBytes::Mapped(m) => m,
-        }
-    }
-}
-
-impl adapters::Source for InputBytes {
-    /// A mapped file gives the pages the parse has passed back to the kernel, so a
-    /// large plan is never resident whole beside the model built from it.
-    fn release(&self, range: std::ops::Range<usize>) {
-        #[cfg(unix)]
-        if let InputBytes::Mapped(map) = self
-            && range.end <= map.len()
-            && range.start < range.end
-        {
-            // SAFETY: the map is a read-only, private mapping of a file and is never
-            // written, so dropping its pages loses nothing: a later read faults the
-            // same file contents back in, and every slice into it stays valid.
-            let _ = unsafe {
-                map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    range.start,
-                    range.len(),
-                )
-            };
-        }
-        #[cfg(not(unix))]
-        let _ = range;
-    }
-}
-
-impl AsRef<[u8]> for InputBytes {
-    fn as_ref(&self) -> &[u8] {
-        self.bytes()
-    }
-}
-
-/// Files at least this large are mapped rather than read.
-const MAP_AT_BYTES: u64 = 1 << 20;
-
-/// Open one input (a file or `-` for stdin), refusing files over the size limit.
-pub fn read_input(name: &str, limit: u64) -> Result<InputBytes, InputError> {
-    if name != "-"
-        && let Ok(meta) = std::fs::metadata(name)
-        && meta.is_file()
-        && meta.len() >= MAP_AT_BYTES
-        && meta.len() <= limit
-        && let Ok(file) = std::fs::File::open(name)
-    {
-        // SAFETY: the map is read-only and lives only while this input is parsed; a
-        // plan rewritten underneath a running check could only make the parse fail.
-        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-            return Ok(InputBytes::Mapped(map));
-        }
-    }
-    read_bytes(name, limit).map(InputBytes::Read)
-}
-
-/// Read the raw bytes of one input, refusing files over the size limit before reading.
+/// Read the raw bytes of one input (a file, a device or pipe, or `-` for stdin) with
+/// the library's bounded reader, refusing more than `limit` bytes.
 pub fn read_bytes(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
-    let unreadable = |reason: String| InputError::Unreadable {
+    let path = (name != "-").then(|| std::path::Path::new(name));
+    adapters::read_source(path, limit).map_err(|e| InputError::Unreadable {
         path: name.to_owned(),
-        reason,
-    };
-    if name == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| unreadable(e.to_string()))?;
-        if buf.len() as u64 > limit {
-            return Err(unreadable(format!(
-                "standard input is larger than the {limit}-byte limit"
-            )));
-        }
-        return Ok(buf);
-    }
-    let meta = std::fs::metadata(name).map_err(|e| unreadable(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(unreadable("it is a folder, not a file".into()));
-    }
-    if meta.len() > limit {
-        return Err(unreadable(format!(
-            "the file is {} bytes, over the {limit}-byte input limit",
-            meta.len()
-        )));
-    }
-    std::fs::read(name).map_err(|e| unreadable(e.to_string()))
+        reason: e.to_string(),
+    })
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -8,6 +8,7 @@ pub mod config;
 mod fmt;
 mod input;
 mod inventory;
+mod limits;
 mod lsp;
 mod output;
 mod rules;
@@ -50,7 +51,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  juris check plan.json\n  juris check --policy policies/ --no-standard plan.json\n  juris check --format markdown --output summary.md plan-a.json plan-b.json\n  terraform show -json plan.out | juris check -"
     )]
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Print the normalised resource model juris sees for an input.
     #[command(
         after_help = "Examples:\n  juris inventory plan.json\n  juris inventory --output inventory.json state.json"
@@ -151,7 +152,7 @@ pub fn main() -> ExitCode {
         _ => ColorChoice::Auto,
     };
     let result = match cli.command {
-        Command::Check(a) => check::run(a),
+        Command::Check(a) => check::run(*a),
         Command::Inventory(a) => inventory::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Test(a) => test::run(a),

@@ -44,6 +44,7 @@ pub fn run(args: TestArgs) -> Result<u8, Failure> {
     let catalog = input::catalog(&config.catalogs)?;
     let mut load_options = crate::adapters::LoadOptions::new(&catalog);
     load_options.default_regions = config.default_regions.clone();
+    config.limits.apply(&mut load_options);
     let load = |name: &str, bytes: &[u8]| -> Result<crate::model::Inventory, String> {
         crate::adapters::load_bytes(name, bytes, &load_options).map_err(|e| {
             let mut d = Diagnostics::new();
@@ -51,7 +52,7 @@ pub fn run(args: TestArgs) -> Result<u8, Failure> {
             plain(&d)
         })
     };
-    let run = testing::run(&policy, &load)?;
+    let run = testing::run(&policy, &load, config.limits.eval())?;
     let mut out = String::new();
     for r in &run.results {
         let verdict = if r.passed() { "ok" } else { "FAILED" };

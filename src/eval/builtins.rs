@@ -20,6 +20,30 @@ impl<'a> Evaluator<'a> {
         if a.is_unknown() || b2.is_unknown() || c.is_unknown() {
             return Value::Unknown;
         }
+        // What walks a collection pays per element; what builds a string may not pass
+        // the value cap (checked before building where the size is known beforehand).
+        if matches!(
+            b,
+            Builtin::Join | Builtin::Flatten | Builtin::Keys | Builtin::Values
+        ) && !self.charge(a.len() as u64)
+        {
+            return Value::Unknown;
+        }
+        let v = self.builtin_value(b, a, b2, c);
+        match &v {
+            Value::OwnedStr(s) if !self.fits(s.len()) => Value::Unknown,
+            Value::List(_) | Value::Set(_) => self.sized(v),
+            _ => v,
+        }
+    }
+
+    fn builtin_value(
+        &mut self,
+        b: Builtin,
+        a: Value<'a>,
+        b2: Value<'a>,
+        c: Value<'a>,
+    ) -> Value<'a> {
         match b {
             Builtin::Lower => map_str(&a, |s| s.to_lowercase()),
             Builtin::Upper => map_str(&a, |s| s.to_uppercase()),
@@ -34,6 +58,16 @@ impl<'a> Evaluator<'a> {
             },
             Builtin::Replace => match (a.as_str(), b2.as_str(), c.as_str()) {
                 (Some(s), Some(from), Some(to)) if !from.is_empty() => {
+                    // Each replacement may grow the text: refused before it is built.
+                    let grows = to.len().saturating_sub(from.len());
+                    let n = if grows == 0 {
+                        0
+                    } else {
+                        s.matches(from).count()
+                    };
+                    if !self.fits(s.len().saturating_add(n.saturating_mul(grows))) {
+                        return Value::Unknown;
+                    }
                     Value::owned_str(s.replace(from, to))
                 }
                 (Some(s), Some(_), Some(_)) => Value::owned_str(s.to_owned()),
@@ -121,12 +155,18 @@ impl<'a> Evaluator<'a> {
                     return Value::Null;
                 };
                 let mut parts = Vec::with_capacity(a.len());
+                let mut len = 0usize;
                 for i in 0..a.len() {
                     let v = a.nth(i);
                     if v.is_unknown() {
                         return Value::Unknown;
                     }
-                    parts.push(render::display(&v));
+                    let part = render::display(&v);
+                    len = len.saturating_add(part.len() + sep.len());
+                    if !self.fits(len) {
+                        return Value::Unknown;
+                    }
+                    parts.push(part);
                 }
                 Value::owned_str(parts.join(sep))
             }

@@ -2,6 +2,7 @@
 //! (Kleene) logic, so a value unknown at plan time yields *undetermined*, never a
 //! silent pass. A second, slower mode re-runs a rule to record its evidence.
 
+pub mod budget;
 mod builtins;
 mod ops;
 pub mod regex;
@@ -13,6 +14,7 @@ use indexmap::IndexMap;
 use crate::check::types::Field;
 use crate::ir::{self, Clause, Expr, ExprKind, LabelId, Program, Quant};
 use crate::model::{Known, Resource};
+pub use budget::{EvalLimits, LimitHit};
 pub use builtins::{canonical_key, glob};
 pub use value::{Tri, Value};
 
@@ -65,6 +67,12 @@ pub struct Evaluator<'a> {
     memo: Vec<(u32, Value<'a>)>,
     memo_generation: u32,
     memo_resource: *const Resource,
+    limits: EvalLimits,
+    /// Steps left in this evaluation of a rule (reset by [`Evaluator::rule`]).
+    steps_left: u64,
+    /// The limit this evaluation ran into; every step after it ends at once, so the
+    /// evaluation unwinds quickly, and its result is not to be used.
+    hit: Option<LimitHit>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -78,7 +86,59 @@ impl<'a> Evaluator<'a> {
             memo: vec![(0, Value::Null); program.functions.len()],
             memo_generation: 1,
             memo_resource: std::ptr::null(),
+            limits: EvalLimits::default(),
+            steps_left: EvalLimits::default().steps,
+            hit: None,
         }
+    }
+
+    /// The same evaluator with other limits.
+    pub fn with_limits(mut self, limits: EvalLimits) -> Self {
+        self.limits = limits;
+        self.steps_left = limits.steps;
+        self
+    }
+
+    /// The limit the last evaluation ran into, if any (cleared by the next one). Its
+    /// outcome and explanation are then meaningless.
+    pub fn limit_hit(&self) -> Option<LimitHit> {
+        self.hit
+    }
+
+    /// Spends `n` steps; false (and the limit recorded) when they are not there.
+    #[inline]
+    fn charge(&mut self, n: u64) -> bool {
+        if let Some(left) = self.steps_left.checked_sub(n) {
+            self.steps_left = left;
+            true
+        } else {
+            self.exhausted(LimitHit::Steps);
+            false
+        }
+    }
+
+    #[cold]
+    fn exhausted(&mut self, hit: LimitHit) {
+        self.steps_left = 0;
+        self.hit.get_or_insert(hit);
+    }
+
+    /// `v`, unless it is larger than the value cap (then the evaluation stops).
+    fn sized(&mut self, v: Value<'a>) -> Value<'a> {
+        if budget::size_over(&v, self.limits.value_bytes) > self.limits.value_bytes {
+            self.exhausted(LimitHit::ValueSize);
+            return Value::Unknown;
+        }
+        v
+    }
+
+    /// Whether a string of `len` bytes may be built (else the evaluation stops).
+    fn fits(&mut self, len: usize) -> bool {
+        if len as u64 > self.limits.value_bytes {
+            self.exhausted(LimitHit::ValueSize);
+            return false;
+        }
+        true
     }
 
     /// Evaluate a rule on one resource; `None` when the rule does not apply to it.
@@ -87,6 +147,8 @@ impl<'a> Evaluator<'a> {
             self.memo_resource = resource;
             self.memo_generation = self.memo_generation.wrapping_add(1).max(1);
         }
+        self.steps_left = self.limits.steps;
+        self.hit = None;
         // Every slot is written before it is read (the checker resolves each name to a
         // binding in scope), so slots left from the last resource need no clearing.
         let frame = rule.frame.max(1) as usize;
@@ -144,9 +206,12 @@ impl<'a> Evaluator<'a> {
         Explanation { message, evidence }
     }
 
-    /// Evaluate an expression with no resource and no locals (constant folding).
+    /// Evaluate an expression with no resource and no locals (constant folding); see
+    /// [`Evaluator::limit_hit`] for whether it finished within the limits.
     pub fn eval_closed(&mut self, e: &'a Expr) -> Value<'a> {
         self.stack.clear();
+        self.steps_left = self.limits.steps;
+        self.hit = None;
         self.eval(e, 0)
     }
 
@@ -214,11 +279,17 @@ impl<'a> Evaluator<'a> {
             ExprKind::Cmp(op, a, b) => {
                 let a = self.eval(a, base);
                 let b = self.eval(b, base);
+                if a.is_collection() && !self.charge(a.len() as u64) {
+                    return Value::Unknown;
+                }
                 Value::from_tri(ops::compare_op(*op, &a, &b))
             }
             ExprKind::In(x, c) => {
                 let x = self.eval(x, base);
                 let c = self.eval(c, base);
+                if !self.charge(c.len() as u64) {
+                    return Value::Unknown;
+                }
                 Value::from_tri(ops::member(&x, &c))
             }
             ExprKind::InSet(x, set) => {
@@ -228,16 +299,33 @@ impl<'a> Evaluator<'a> {
             ExprKind::Subset(a, b) => {
                 let a = self.eval(a, base);
                 let b = self.eval(b, base);
+                if !self.charge((a.len() as u64).saturating_mul(b.len().max(1) as u64)) {
+                    return Value::Unknown;
+                }
                 Value::from_tri(ops::subset(&a, &b))
             }
             ExprKind::SetOp(op, a, b) => {
                 let a = self.eval(a, base);
                 let b = self.eval(b, base);
-                ops::set_op(*op, a, b)
+                let (m, n) = (a.len() as u64, b.len() as u64);
+                let cost = match op {
+                    ir::SetOp::Union => m + n,
+                    _ => m.saturating_mul(n.max(1)),
+                };
+                if !self.charge(cost) {
+                    return Value::Unknown;
+                }
+                let v = ops::set_op(*op, a, b);
+                self.sized(v)
             }
             ExprKind::Arith(op, a, b) => {
                 let a = self.eval(a, base);
                 let b = self.eval(b, base);
+                if let (Some(x), Some(y)) = (a.as_str(), b.as_str())
+                    && !self.fits(x.len() + y.len())
+                {
+                    return Value::Unknown;
+                }
                 ops::arith(*op, a, b)
             }
             ExprKind::If(c, t, f) => match self.eval(c, base).truth() {
@@ -259,15 +347,16 @@ impl<'a> Evaluator<'a> {
             }
             ExprKind::List(items) => {
                 let vs: Vec<Value<'a>> = items.iter().map(|i| self.eval(i, base)).collect();
-                Value::List(vs.into())
+                self.sized(Value::List(vs.into()))
             }
             ExprKind::Set(items) => {
                 let vs: Vec<Value<'a>> = items.iter().map(|i| self.eval(i, base)).collect();
                 if vs.iter().any(Value::is_unknown) {
                     // A set with an unknown member: membership questions stay answerable.
-                    return Value::List(vs.into());
+                    return self.sized(Value::List(vs.into()));
                 }
-                value::make_set(vs)
+                let v = value::make_set(vs);
+                self.sized(v)
             }
             ExprKind::Comprehension {
                 kind,
@@ -279,13 +368,17 @@ impl<'a> Evaluator<'a> {
             ExprKind::Interp(parts) => {
                 let mut s = String::new();
                 for p in parts {
-                    match p {
-                        ir::InterpPart::Text(t) => s.push_str(t),
+                    let piece = match p {
+                        ir::InterpPart::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
                         ir::InterpPart::Expr(x) => {
                             let v = self.eval(x, base);
-                            s.push_str(&render::display(&v));
+                            std::borrow::Cow::Owned(render::display(&v))
                         }
+                    };
+                    if !self.fits(s.len() + piece.len()) {
+                        return Value::Unknown;
                     }
+                    s.push_str(&piece);
                 }
                 Value::owned_str(s)
             }
@@ -327,6 +420,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn call(&mut self, id: ir::FnId, args: &'a [Expr], base: usize) -> Value<'a> {
+        if !self.charge(1) {
+            return Value::Unknown;
+        }
         let f = &self.program.functions[id as usize];
         let new_base = self.stack.len();
         for a in args {
@@ -377,6 +473,9 @@ impl<'a> Evaluator<'a> {
         // Where the first undecided element's evidence starts, while it is kept.
         let mut unknown_mark: Option<usize> = None;
         for i in 0..c.len() {
+            if !self.charge(1) {
+                return Value::Unknown;
+            }
             let item = c.nth(i);
             let mark = self.observations.as_ref().map(Vec::len);
             self.stack[base + slot as usize] = item.clone();
@@ -431,6 +530,9 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = Vec::with_capacity(c.len());
         for i in 0..c.len() {
+            if !self.charge(1) {
+                return Value::Unknown;
+            }
             self.stack[base + slot as usize] = c.nth(i);
             if let Some(f) = filter {
                 match self.eval(f, base).truth() {
@@ -442,11 +544,12 @@ impl<'a> Evaluator<'a> {
             }
             out.push(self.eval(element, base));
         }
-        match kind {
+        let v = match kind {
             ir::Collect::List => Value::List(out.into()),
             ir::Collect::Set if out.iter().any(Value::is_unknown) => Value::List(out.into()),
             ir::Collect::Set => value::make_set(out),
-        }
+        };
+        self.sized(v)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{Builtin, Clause, ConstSet, ConstValue, Expr, ExprKind, Program};
 use crate::check::types::Type;
-use crate::eval::{Compiled, Evaluator, Value};
+use crate::eval::{Compiled, Evaluator, LimitHit, Value};
 
 /// Fold constant sub-expressions of one expression.
 pub fn fold(e: Expr) -> Expr {
@@ -64,12 +64,29 @@ fn foldable(e: &Expr) -> bool {
 }
 
 fn evaluate_closed(e: &Expr) -> Option<ConstValue> {
+    closed(e).ok()?
+}
+
+/// The value of a constant expression, or the evaluation limit it ran into. Past a
+/// limit there is no value: the expression is left for run time, where the limit stops
+/// the rule that uses it with an error naming it.
+fn closed(e: &Expr) -> Result<Option<ConstValue>, LimitHit> {
     let program = Program::default();
     let compiled = Compiled {
         regexes: Vec::new(),
     };
     let mut ev = Evaluator::new(&program, &compiled, 0);
-    to_const(&ev.eval_closed(e))
+    let v = ev.eval_closed(e);
+    match ev.limit_hit() {
+        Some(hit) => Err(hit),
+        None => Ok(to_const(&v)),
+    }
+}
+
+/// The limit a folded expression that stayed unfolded ran into, if that is why (for
+/// the checker's diagnostic about a constant).
+pub fn fold_limit(e: &Expr) -> Option<LimitHit> {
+    if foldable(e) { closed(e).err() } else { None }
 }
 
 /// A run-time value as a constant, when it is one.

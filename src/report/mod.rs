@@ -77,7 +77,8 @@ impl<'a> Context<'a> {
     /// included. Re-runs the selection clauses; only JUnit needs it.
     pub fn evaluated(&self) -> Vec<(&'a RuleMeta, Vec<&'a Resource>)> {
         let program = self.policy.program();
-        let mut ev = Evaluator::new(program, self.policy.compiled(), self.options.today);
+        let mut ev = Evaluator::new(program, self.policy.compiled(), self.options.today)
+            .with_limits(self.options.limits);
         self.rules_run()
             .into_iter()
             .filter_map(|meta| program.rule(&meta.id).map(|rule| (meta, rule)))

@@ -22,6 +22,24 @@ pub enum RunError {
         position: String,
     },
 
+    /// A rule ran past an evaluation limit on one resource.
+    #[error(
+        "rule `{rule}` on `{address}` went over the evaluation limit `{limit}` ({value} {unit})"
+    )]
+    #[diagnostic(
+        code(juris::E0504),
+        help(
+            "a rule this costly is almost always a mistake (a function that calls another twice per level, a string or list that doubles); if it is meant, raise the limit with `--limit {limit}=N` or `[limits] {limit} = N` in juris.toml (see docs/limits.md)"
+        )
+    )]
+    LimitExceeded {
+        rule: String,
+        address: String,
+        limit: &'static str,
+        value: u64,
+        unit: &'static str,
+    },
+
     /// `--rule` named a rule id that no rule has.
     #[error("no rule has id `{id}`")]
     #[diagnostic(code(juris::E0501), help("the rule ids are: {}", known.join(", ")))]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use err::RunError;
 
 use crate::eval::glob;
-use crate::eval::{Compiled, Evaluator, Explanation, Outcome};
+use crate::eval::{Compiled, EvalLimits, Evaluator, Explanation, LimitHit, Outcome};
 use crate::ir::{Enforcement, Exception, Program, RuleMeta, Severity};
 use crate::model::{Declaration, Inventory, Resource};
 
@@ -40,6 +40,8 @@ pub struct RunOptions {
     /// At most this many threads evaluate resources (0: one per core, up to 8). The
     /// result is the same whatever the number.
     pub threads: usize,
+    /// What one rule may spend on one resource (steps, value size).
+    pub limits: EvalLimits,
 }
 
 impl RunOptions {
@@ -49,6 +51,7 @@ impl RunOptions {
             rules: Vec::new(),
             fail_on: Enforcement::Soft,
             threads: 0,
+            limits: EvalLimits::default(),
         }
     }
 }
@@ -229,9 +232,10 @@ pub fn run_with_progress(
         rules,
         done: AtomicUsize::new(0),
         total: inventory.resources.len(),
+        failed: AtomicUsize::new(usize::MAX),
     };
     let total = inventory.resources.len();
-    let parts = work.evaluate_all(&inventory.resources, progress);
+    let parts = work.evaluate_all(&inventory.resources, progress)?;
     let mut summary = Summary {
         resources: total,
         rules: work.rules.len(),
@@ -402,6 +406,10 @@ struct Work<'a> {
     /// Resources evaluated so far, over all threads, out of `total` (for progress).
     done: AtomicUsize,
     total: usize,
+    /// The first chunk (in order) that ran into a limit: chunks after it stop, chunks
+    /// before it go on, so the error reported is the first in inventory order whatever
+    /// the number of threads.
+    failed: AtomicUsize,
 }
 
 impl Work<'_> {
@@ -412,7 +420,7 @@ impl Work<'_> {
         &self,
         resources: &[Resource],
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Vec<Partial> {
+    ) -> Result<Vec<Partial>, RunError> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = match self.options.threads {
             0 => cores,
@@ -424,37 +432,44 @@ impl Work<'_> {
         let mut chunks = resources.chunks(size);
         let Some(first) = chunks.next() else {
             progress(0, 0);
-            return Vec::new();
+            return Ok(Vec::new());
         };
         std::thread::scope(|scope| {
             let others: Vec<_> = chunks
-                .map(|chunk| {
+                .enumerate()
+                .map(|(k, chunk)| {
                     let spawned = std::thread::Builder::new()
                         .name("juris-evaluate".into())
                         .stack_size(crate::diag::COMPILER_STACK)
-                        .spawn_scoped(scope, move || self.evaluate(chunk, &mut |_, _| {}));
-                    (chunk, spawned)
+                        .spawn_scoped(scope, move || self.evaluate(k + 1, chunk, &mut |_, _| {}));
+                    (k + 1, chunk, spawned)
                 })
                 .collect();
-            let mut parts = vec![self.evaluate(first, progress)];
-            for (chunk, spawned) in others {
+            let mut parts = vec![self.evaluate(0, first, progress)];
+            for (k, chunk, spawned) in others {
                 let part = match spawned.map(|h| h.join()) {
                     Ok(Ok(part)) => part,
                     Ok(Err(panic)) => std::panic::resume_unwind(panic),
                     // No thread to be had: evaluate the chunk here.
-                    Err(_) => self.evaluate(chunk, &mut |_, _| {}),
+                    Err(_) => self.evaluate(k, chunk, &mut |_, _| {}),
                 };
                 parts.push(part);
             }
-            parts
+            parts.into_iter().collect()
         })
     }
 
     /// Resource by resource, every rule: what the rules share about one resource (its
     /// classification, say) is computed once while that resource is at hand.
-    fn evaluate(&self, resources: &[Resource], progress: &mut dyn FnMut(usize, usize)) -> Partial {
+    fn evaluate(
+        &self,
+        chunk: usize,
+        resources: &[Resource],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Partial, RunError> {
         let (program, options) = (self.program, self.options);
-        let mut ev = Evaluator::new(program, self.compiled, options.today);
+        let mut ev =
+            Evaluator::new(program, self.compiled, options.today).with_limits(options.limits);
         let mut part = Partial {
             findings: Vec::new(),
             evaluated: 0,
@@ -462,15 +477,20 @@ impl Work<'_> {
             matched: vec![Vec::new(); program.exceptions.len()],
         };
         for (i, resource) in resources.iter().enumerate() {
+            if self.failed.load(Ordering::Relaxed) < chunk {
+                // An earlier chunk failed: its error is the one reported.
+                break;
+            }
             crate::eval::prefetch_ahead(resources, i);
             if i % PROGRESS_EVERY == 0 && i > 0 {
                 let done = self.done.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
                 progress(done.min(self.total), self.total);
             }
             for (rule, exceptions) in self.rules.iter().zip(&self.exceptions_of) {
-                let outcome = match ev.rule(rule, resource) {
-                    None => continue,
-                    Some(o) => o,
+                let outcome = ev.rule(rule, resource);
+                self.within_limits(chunk, &ev, rule, resource)?;
+                let Some(outcome) = outcome else {
+                    continue;
                 };
                 part.evaluated += 1;
                 let outcome = match outcome {
@@ -482,6 +502,7 @@ impl Work<'_> {
                     Outcome::Undetermined => FindingOutcome::Undetermined,
                 };
                 let mut finding = finding(&mut ev, rule, resource, outcome);
+                self.within_limits(chunk, &ev, rule, resource)?;
                 for &i in *exceptions {
                     let e = &program.exceptions[i];
                     if !e.resources.iter().any(|g| glob(&resource.address, g)) {
@@ -502,7 +523,33 @@ impl Work<'_> {
                 part.findings.push(finding);
             }
         }
-        part
+        Ok(part)
+    }
+
+    /// The error for an evaluation that ran into a limit (telling later chunks to stop).
+    fn within_limits(
+        &self,
+        chunk: usize,
+        ev: &Evaluator<'_>,
+        rule: &crate::ir::Rule,
+        resource: &Resource,
+    ) -> Result<(), RunError> {
+        let Some(hit) = ev.limit_hit() else {
+            return Ok(());
+        };
+        self.failed.fetch_min(chunk, Ordering::Relaxed);
+        let limits = self.options.limits;
+        let (value, unit) = match hit {
+            LimitHit::Steps => (limits.steps, "steps"),
+            LimitHit::ValueSize => (limits.value_bytes, "bytes"),
+        };
+        Err(RunError::LimitExceeded {
+            rule: rule.meta.id.clone(),
+            address: resource.address.clone(),
+            limit: hit.name(),
+            value,
+            unit,
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::PolicySet;
-use crate::eval::{Evaluator, Outcome};
+use crate::eval::{EvalLimits, Evaluator, Outcome};
 use crate::ir::{Expectation, Test, TestInput};
 use crate::model::Inventory;
 use crate::runner::{FindingOutcome, RunOptions};
@@ -110,15 +110,20 @@ pub enum TestError {
 pub type Loader<'a> = dyn Fn(&str, &[u8]) -> Result<Inventory, String> + 'a;
 
 /// Run every test of the policy set.
-pub fn run(policy: &PolicySet, load: &Loader) -> Result<TestRun, TestError> {
+pub fn run(policy: &PolicySet, load: &Loader, limits: EvalLimits) -> Result<TestRun, TestError> {
     let mut run = TestRun::default();
     for rule in &policy.program().rules {
         run.coverage.entry(rule.meta.id.clone()).or_default();
     }
     for test in &policy.program().tests {
         let inventory = load_input(test, load)?;
-        run.results
-            .push(run_one(policy, test, &inventory, &mut run.coverage)?);
+        run.results.push(run_one(
+            policy,
+            test,
+            &inventory,
+            limits,
+            &mut run.coverage,
+        )?);
     }
     Ok(run)
 }
@@ -129,7 +134,9 @@ fn load_input(test: &Test, load: &Loader) -> Result<Inventory, TestError> {
         TestInput::Inline(text) => ("<inline>".to_owned(), text.clone().into_bytes()),
         TestInput::Path(p) => {
             let path = fixture_path(&test.file, p);
-            let bytes = std::fs::read(&path).map_err(|e| TestError::MissingFixture {
+            let limit = crate::adapters::DEFAULT_MAX_BYTES;
+            let read = crate::adapters::read_source(Some(&path), limit);
+            let bytes = read.map_err(|e| TestError::MissingFixture {
                 test: test.name.clone(),
                 position: position.clone(),
                 path: path.display().to_string(),
@@ -157,11 +164,13 @@ fn run_one(
     policy: &PolicySet,
     test: &Test,
     inventory: &Inventory,
+    limits: EvalLimits,
     coverage: &mut BTreeMap<String, BTreeSet<Branch>>,
 ) -> Result<TestResult, TestError> {
     let options = RunOptions {
         today: test.today,
         rules: test.rules.clone(),
+        limits,
         ..RunOptions::new(test.today)
     };
     let report = policy
@@ -181,7 +190,14 @@ fn run_one(
         })
         .collect();
     let expected: BTreeSet<Expectation> = test.expect.iter().cloned().collect();
-    record_coverage(policy, test, inventory, &report.findings, coverage);
+    record_coverage(
+        policy,
+        test,
+        inventory,
+        &options,
+        &report.findings,
+        coverage,
+    );
     Ok(TestResult {
         name: test.name.clone(),
         position: test.position.to_string(),
@@ -194,10 +210,13 @@ fn record_coverage(
     policy: &PolicySet,
     test: &Test,
     inventory: &Inventory,
+    options: &RunOptions,
     findings: &[crate::runner::Finding],
     coverage: &mut BTreeMap<String, BTreeSet<Branch>>,
 ) {
-    let mut ev = Evaluator::new(policy.program(), policy.compiled(), test.today);
+    // The run succeeded within these limits, so re-running its rules stays within them.
+    let mut ev =
+        Evaluator::new(policy.program(), policy.compiled(), test.today).with_limits(options.limits);
     for rule in &policy.program().rules {
         if !test.rules.is_empty() && !test.rules.contains(&rule.meta.id) {
             continue;

@@ -74,6 +74,20 @@ pub fn custody(r: &Resource) -> Option<(&str, &str)> {
     ))
 }
 
+/// Proptest settings for the adapter properties: `PROPTEST_CASES` cases (else
+/// `default_cases`), no failure files.
+pub fn proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 pub fn render(e: &dyn miette::Diagnostic) -> String {
     let mut out = String::new();
     miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())

@@ -55,7 +55,18 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     output(c, stdin)
 }
 
-pub fn output(mut c: Command, stdin: Option<&[u8]>) -> Run {
+pub fn output(c: Command, stdin: Option<&[u8]>) -> Run {
+    output_within(c, stdin, None)
+}
+
+/// [`output`], failing the test if juris has not finished after `deadline` (a hang
+/// then stops the test, not the suite). Standard input is written from another
+/// thread, and juris may stop reading it early.
+pub fn output_within(
+    mut c: Command,
+    stdin: Option<&[u8]>,
+    deadline: Option<std::time::Duration>,
+) -> Run {
     c.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -66,7 +77,21 @@ pub fn output(mut c: Command, stdin: Option<&[u8]>) -> Run {
     let mut child = c.spawn().expect("juris starts");
     if let Some(bytes) = stdin {
         let mut pipe = child.stdin.take().expect("stdin is piped");
-        pipe.write_all(bytes).expect("write stdin");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    if let Some(deadline) = deadline {
+        let start = std::time::Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if start.elapsed() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("juris did not finish within {deadline:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
     let out = child.wait_with_output().expect("juris finishes");
     Run {

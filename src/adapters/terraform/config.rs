@@ -145,7 +145,8 @@ impl<'a> Config<'a> {
         };
         let mut unrecorded = None;
         let mut candidates = Vec::new();
-        self.resolve_local(&kmod, local, &mut unrecorded, &mut candidates, 0);
+        let mut visited = rustc_hash::FxHashSet::default();
+        self.resolve_local(&kmod, local, &mut unrecorded, &mut candidates, &mut visited);
         Binding {
             candidates,
             unrecorded,
@@ -153,22 +154,25 @@ impl<'a> Config<'a> {
         }
     }
 
+    /// Each (module, local name) is visited once: a module tree where every level has
+    /// several configurations would otherwise be explored once per path through it.
+    /// Module nesting is bounded by the input's nesting limit, so the recursion is too.
     fn resolve_local(
         &self,
         module: &str,
         local: &str,
         unrecorded: &mut Option<String>,
         out: &mut Vec<Candidate<'a>>,
-        depth: usize,
+        visited: &mut rustc_hash::FxHashSet<String>,
     ) {
-        if depth > 32 {
-            return;
-        }
         let key = if module.is_empty() {
             local.to_owned()
         } else {
             format!("{module}:{local}")
         };
+        if !visited.insert(key.clone()) {
+            return;
+        }
         let config = self.providers.and_then(|p| p.get(&key));
         // A root key, or a module-level block with arguments, is the configuration itself.
         // A module-level entry without arguments only declares the requirement (a proxy).
@@ -192,11 +196,11 @@ impl<'a> Config<'a> {
         };
         // A default configuration is inherited implicitly...
         if alias.is_none() {
-            self.resolve_local(parent, local, unrecorded, out, depth + 1);
+            self.resolve_local(parent, local, unrecorded, out, visited);
         }
         // ...unless the parent passed another one, which older plans do not record.
         for other in self.locals_in(parent, name) {
-            self.resolve_local(parent, &other, unrecorded, out, depth + 1);
+            self.resolve_local(parent, &other, unrecorded, out, visited);
         }
     }
 

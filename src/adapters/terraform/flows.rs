@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::model::{Flow, Known};
+use crate::model::{Custody, Flow, Known, Location};
 
 use super::config::Resolved;
 use super::locate::{Placed, Resolver};
@@ -54,6 +54,10 @@ enum Reads {
     Qcs,
 }
 
+/// How many copies deep a resource's flows are followed. Each resource lists every copy
+/// it reaches, so a chain of `n` replications would otherwise list `n²` flows in all.
+const MAX_FLOW_DEPTH: u32 = 32;
+
 /// Computes every node's flows.
 pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
     let nodes = r.nodes;
@@ -93,7 +97,25 @@ pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
                             custody: placed.custody.clone(),
                             source: None,
                         });
-                        frontier.push((*t, depth + 1));
+                        if depth < MAX_FLOW_DEPTH {
+                            frontier.push((*t, depth + 1));
+                        } else if let Some(further) = edges[*t].first() {
+                            // Copies further on are where no one can say: unknown, so
+                            // a rule over them is undetermined, never a silent pass.
+                            flows.push(Flow {
+                                kind: further.kind.to_owned(),
+                                target: format!("copies of {}", nodes[*t].item.address),
+                                in_inventory: false,
+                                via: further.via.clone(),
+                                depth: depth + 1,
+                                location: Location::unknown(format!(
+                                    "copies more than {MAX_FLOW_DEPTH} steps from `{}` are not followed",
+                                    nodes[i].item.address
+                                )),
+                                custody: Custody::unknown(),
+                                source: None,
+                            });
+                        }
                     }
                     Dest::Place { target, placed } => flows.push(Flow {
                         kind: e.kind.to_owned(),

@@ -106,6 +106,15 @@ pub(crate) struct Resolver<'a, 'n> {
     pub input: &'n str,
     memo: Vec<Option<Rc<Placed>>>,
     busy: Vec<bool>,
+    /// Per placed node: how many `Same` steps lead from it to the node whose own
+    /// attributes placed it, and that node (itself when none).
+    chain: Vec<(u32, usize)>,
+    /// Resolutions in progress inside one another (see [`Resolver::placed`]).
+    depth: usize,
+    /// A node a resolution needed when `depth` was at its limit.
+    suspended: Option<usize>,
+    /// What a suspended resolution sees instead; its result is thrown away.
+    placeholder: Rc<Placed>,
     /// Per (configuration module, provider_config_key, provider type).
     bindings: FxHashMap<(&'n str, Option<&'a str>, &'n str), Rc<BoundRegion>>,
     /// Per (source, binding): the model's provider block.
@@ -149,7 +158,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
         defaults: &'n IndexMap<String, String>,
         input: &'n str,
     ) -> Self {
-        Resolver {
+        let mut r = Resolver {
             catalog,
             config,
             nodes,
@@ -158,6 +167,13 @@ impl<'a, 'n> Resolver<'a, 'n> {
             input,
             memo: vec![None; nodes.len()],
             busy: vec![false; nodes.len()],
+            chain: (0..nodes.len()).map(|i| (0, i)).collect(),
+            depth: 0,
+            suspended: None,
+            placeholder: Rc::new(Placed {
+                location: Location::unknown("not resolved yet"),
+                custody: Custody::unknown(),
+            }),
             bindings: FxHashMap::default(),
             providers: FxHashMap::default(),
             places: FxHashMap::default(),
@@ -165,6 +181,36 @@ impl<'a, 'n> Resolver<'a, 'n> {
             holders: Default::default(),
             warnings: Vec::new(),
             warned: Default::default(),
+        };
+        r.check_defaults();
+        r
+    }
+
+    /// Default regions are checked against the catalog as a plan's regions are: one
+    /// it does not know gets the same warning (said once, used or not), and a family it
+    /// does not know would apply to nothing.
+    fn check_defaults(&mut self) {
+        let defaults: &'n IndexMap<String, String> = self.defaults;
+        for (family, code) in defaults {
+            if self.catalog.family(family).is_none() {
+                let known: Vec<&str> = self.catalog.families().map(|f| f.name.as_str()).collect();
+                self.warn_once(
+                    format!("default-family:{family}"),
+                    format!(
+                        "the default region `{code}` is given for `{family}`, which is not a provider family in the catalog, so it applies to nothing; the families are {}",
+                        known.join(", ")
+                    ),
+                    None,
+                );
+            } else if self.catalog.region(family, code).is_none() {
+                self.warn_once(
+                    format!("region:{family}:{code}"),
+                    format!(
+                        "region `{code}` of `{family}` (a default region from --default-region or juris.toml) is not in the catalog, so its countries are unknown; add it with a catalog extension file if it is real"
+                    ),
+                    None,
+                );
+            }
         }
     }
 
@@ -220,15 +266,60 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// Location and custody of node `i`, computed once.
+    ///
+    /// A resource can take its place from another (`location = other.location`, a
+    /// parent), which can take it from a third, and so on. Resolutions nest at most
+    /// [`MAX_NESTED`] deep on the native stack; a node needed deeper than that is
+    /// *suspended*: the resolutions in progress unwind without keeping their results,
+    /// the outermost call resolves the needed node first (from a fresh depth), then tries
+    /// again. So a chain of any length is resolved with bounded stack, in time linear in
+    /// its length, and to the same result.
     pub fn placed(&mut self, i: usize) -> Rc<Placed> {
         if let Some(p) = &self.memo[i] {
             return p.clone();
         }
+        if self.depth > 0 {
+            if self.depth >= MAX_NESTED || self.suspended.is_some() {
+                self.suspended.get_or_insert(i);
+                return self.placeholder.clone();
+            }
+            return self.resolve(i);
+        }
+        // Nodes below the top wait for the one above them: they are being resolved
+        // (`busy`), so a reference back to one of them is a cycle, as it is when nested.
+        let mut waiting = vec![i];
+        while let Some(&top) = waiting.last() {
+            if self.memo[top].is_some() {
+                waiting.pop();
+                if let Some(&below) = waiting.last() {
+                    self.busy[below] = false;
+                }
+                continue;
+            }
+            self.resolve(top);
+            if let Some(needed) = self.suspended.take() {
+                self.busy[top] = true;
+                waiting.push(needed);
+            }
+        }
+        self.memo[i]
+            .clone()
+            .unwrap_or_else(|| self.placeholder.clone())
+    }
+
+    /// Resolves node `i` one level deeper; keeps the result unless a resolution inside
+    /// it was suspended (then the result rests on a placeholder).
+    fn resolve(&mut self, i: usize) -> Rc<Placed> {
+        self.depth += 1;
         self.busy[i] = true;
+        self.chain[i] = (0, i);
         let place = self.place(i);
         let placed = self.finish(i, place);
         self.busy[i] = false;
-        self.memo[i] = Some(placed.clone());
+        self.depth -= 1;
+        if self.suspended.is_none() {
+            self.memo[i] = Some(placed.clone());
+        }
         placed
     }
 
@@ -368,6 +459,36 @@ impl<'a, 'n> Resolver<'a, 'n> {
         match n.attr(key) {
             Attr::Known(Value::String(s)) if !s.is_empty() => {
                 self.read_value(n.family(), key, s, reading, "on the resource")
+            }
+            // Several zones (the reader allows lists for zones only): one region if
+            // they all lie in it.
+            Attr::Known(Value::Array(zones)) if !zones.is_empty() => {
+                let mut places = zones
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|z| self.read_value(n.family(), key, z, reading, "on the resource"));
+                let first = places.next()??;
+                let Place::Region { code, .. } = &first else {
+                    return Some(first);
+                };
+                let all_in = |p: Option<Place>| matches!(p, Some(Place::Region { code: c, .. }) if c == *code);
+                if places.all(all_in) {
+                    let list: Vec<String> = zones
+                        .iter()
+                        .map(|z| format!("`{}`", z.as_str().unwrap_or("")))
+                        .collect();
+                    Some(Place::Region {
+                        code: code.clone(),
+                        how: format!(
+                            "`{key}` = [{}] on the resource, zones of region `{code}`",
+                            list.join(", ")
+                        ),
+                    })
+                } else {
+                    Some(Place::Unknown(format!(
+                        "`{key}` lists zones of different regions"
+                    )))
+                }
             }
             Attr::Known(_) | Attr::Absent => None,
             Attr::Unknown => {
@@ -518,8 +639,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     format!("`{key}` refers to `{address}`"),
                 ));
             }
-            let Some(value) = n.str_attr(key) else {
-                continue;
+            let value = match n.attr(key) {
+                Attr::Known(Value::String(s)) if !s.is_empty() => s.as_str(),
+                // Some type may spell a parent's name or id otherwise: not refused, but
+                // never read as "no parent" either.
+                Attr::Known(v) if !v.is_string() => {
+                    return Some(Place::Unknown(format!(
+                        "`{key}` is {}, not the name or id of a parent resource",
+                        super::read::json_kind(v)
+                    )));
+                }
+                _ => continue,
             };
             let family = n.family();
             let group = n.str_attr("resource_group_name");
@@ -874,11 +1004,23 @@ impl<'a, 'n> Resolver<'a, 'n> {
             },
             Place::Same { node, how } => {
                 let other = self.placed(node);
+                let (hops, end) = self.chain[node];
+                self.chain[i] = (hops + 1, end);
                 let mut location = other.location.clone();
-                location.derivation = format!(
-                    "{how}; `{}`: {}",
-                    self.nodes[node].item.address, other.location.derivation
-                );
+                let via = &self.nodes[node].item.address;
+                location.derivation = if hops < SHOWN_HOPS {
+                    format!("{how}; `{via}`: {}", other.location.derivation)
+                } else {
+                    // A long chain is told by its ends, so a derivation stays short
+                    // however many resources pass the place on.
+                    let own = self.memo[end]
+                        .as_ref()
+                        .map_or("", |p| p.location.derivation.as_str());
+                    format!(
+                        "{how}; `{via}` is where `{}` is, through {hops} more references; `{}`: {own}",
+                        self.nodes[end].item.address, self.nodes[end].item.address
+                    )
+                };
                 Placed {
                     location,
                     custody: other.custody.clone(),
@@ -1115,6 +1257,12 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
     }
 }
+
+/// How many resolutions may nest on the native stack (see [`Resolver::placed`]).
+const MAX_NESTED: usize = 64;
+
+/// How many steps of a chain of references a derivation spells out.
+const SHOWN_HOPS: u32 = 4;
 
 /// What a utility provider's company and jurisdiction are: no cloud holds the data.
 pub(crate) const NONE: &str = "none";

@@ -21,8 +21,8 @@ use serde_json::{Map, Value};
 use crate::catalog::Catalog;
 use crate::model::{INVENTORY_VERSION, InputInfo, Inventory, Resource};
 
-use super::address;
 use super::err::{AdapterError, Input};
+use super::{address, scan};
 use config::Config;
 use nodes::{Index, Node, ProviderKind};
 use read::{Keep, RawConfig, RawItem};
@@ -53,6 +53,7 @@ pub(crate) fn check(
     let mut strings = keep.strings.borrow_mut();
     let mut gone = false;
     let mut scratch = String::new();
+    refuse_incomplete(input, &items)?;
     for raw in &mut items {
         let addr = match address::parse(&raw.address) {
             Ok(a) => a,
@@ -90,11 +91,14 @@ pub(crate) fn check(
                 span,
             });
         };
+        if let Some((field, message)) = disagreement(raw, &addr) {
+            return Err(inconsistent(input, raw, field, message));
+        }
         let actions = raw.actions.as_deref().unwrap_or(&[]);
         let only_leaving =
             !actions.is_empty() && actions.iter().all(|a| a == "delete" || a == "forget");
         raw.data |= addr.data;
-        if raw.data || raw.deposed || only_leaving {
+        if raw.data || raw.deposed.is_some() || only_leaving {
             // Not a resource after the change; dropped below.
             raw.data = true;
             gone = true;
@@ -118,6 +122,86 @@ pub(crate) fn check(
         config,
         items,
     })
+}
+
+/// A field of the entry that contradicts its address, and how.
+fn disagreement(raw: &RawItem, addr: &address::Address<'_>) -> Option<(&'static str, String)> {
+    let says = |what: &str, field: &str| {
+        format!(
+            "`{what}` does not match the address `{}`, whose {field} is `{}`",
+            raw.address,
+            match field {
+                "type" => addr.rtype,
+                _ => addr.name,
+            }
+        )
+    };
+    if *raw.rtype != *addr.rtype {
+        return Some(("type", says(&raw.rtype, "type")));
+    }
+    if *raw.name != *addr.name {
+        return Some(("name", says(&raw.name, "name")));
+    }
+    if raw.data != addr.data {
+        let (mode, is) = if raw.data {
+            ("data", "a managed resource")
+        } else {
+            ("managed", "a data source")
+        };
+        return Some((
+            "mode",
+            format!(
+                "`{mode}` does not match the address `{}`, which is {is}",
+                raw.address
+            ),
+        ));
+    }
+    None
+}
+
+fn inconsistent(input: Input<'_>, raw: &RawItem, field: &str, message: String) -> AdapterError {
+    let (src, span, path) = input.at_path(&raw.origin.path(field));
+    AdapterError::BadEntry {
+        message,
+        path,
+        src,
+        span,
+    }
+}
+
+/// Refuses an entry that lacks a field Terraform always writes, one the reader found a
+/// problem in, and an object listed twice (a deposed object shares its resource's
+/// address, so an object is its address and deposed key).
+fn refuse_incomplete(input: Input<'_>, items: &[RawItem]) -> Result<(), AdapterError> {
+    let mut first: FxHashMap<(&str, Option<&str>), &RawItem> = FxHashMap::default();
+    for raw in items {
+        if let Some(field) = raw.missing {
+            let (src, span, path) = input.at_nearest(&raw.origin.path(field));
+            return Err(AdapterError::MissingField {
+                field,
+                path,
+                src,
+                span,
+            });
+        }
+        if let Some(problem) = &raw.problem {
+            let mut path = raw.origin.path("");
+            path.extend(problem.at.iter().cloned());
+            let (src, span, path) = input.at_nearest(&path);
+            return Err(AdapterError::BadEntry {
+                message: problem.message.clone(),
+                path,
+                src,
+                span,
+            });
+        }
+        if let Some(before) = first.insert((&raw.address, raw.deposed.as_deref()), raw) {
+            let at = scan::fmt_path(&before.origin.path(""));
+            let message = format!("`{}` is listed twice (first at {at})", raw.address);
+            return Err(inconsistent(input, raw, "address", message));
+        }
+    }
+    Ok(())
 }
 
 /// Builds the inventory of one checked document.
@@ -183,10 +267,11 @@ pub(crate) fn normalise(
             if !keep.projects(&k) {
                 continue;
             }
-            // Tag maps were read apart; put each back where its placeholder is.
+            // Tag maps were read apart; put each back where its placeholder is (a tag
+            // list is kept as written).
             let v = match tag_maps.iter().position(|(t, _)| *t == k) {
-                Some(pos) => tags::as_value(&tag_maps.swap_remove(pos).1),
-                None => v,
+                Some(pos) if v.is_null() => tags::as_value(&tag_maps.swap_remove(pos).1),
+                _ => v,
             };
             attributes.insert(k.into_owned(), v);
         }

@@ -93,7 +93,8 @@ pub(crate) struct Keep<'p> {
 }
 
 /// Gives the input's bytes back in large steps as the (forward-only) parse passes
-/// them, so a mapped plan does not stay resident beside the model built from it.
+/// them, for a [`crate::adapters::Source`] that can (juris itself reads inputs into
+/// memory and has nothing to give back; see `docs/limits.md`).
 pub(crate) struct Progress<'p> {
     base: usize,
     len: usize,
@@ -194,17 +195,44 @@ impl Interner {
     }
 }
 
-/// The static spelling of a needed key, so kept attributes need no key allocation.
-fn needed_static(key: &str) -> Option<&'static str> {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| NEEDED.iter().copied().collect())
-        .get(key)
-        .copied()
+/// The static spelling of a needed key and its position in [`NEEDED`], so kept
+/// attributes need no key allocation and a repeated one is caught with a bit mask.
+fn needed_static(key: &str) -> Option<(&'static str, u32)> {
+    static SET: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
+    SET.get_or_init(|| NEEDED.iter().copied().zip(0..).collect())
+        .get_key_value(key)
+        .map(|(k, i)| (*k, *i))
 }
 
 fn needed(key: &str) -> bool {
     needed_static(key).is_some()
 }
+
+/// Needed attributes that are a place name (or `null`) in Terraform's output, or for
+/// zones a list of names (Huawei Cloud's RDS `availability_zone`): a value of another
+/// shape would silently drop out of location resolution, so it is refused where it is
+/// read.
+const PLACE_STRINGS: &[&str] = &[
+    "arn",
+    "availability_zone",
+    "location",
+    "region",
+    "self_link",
+    "zone",
+    "zone_id",
+];
+
+/// Whether `v` is a shape Terraform writes for place attribute `key`.
+fn place_shape(key: &str, v: &Value) -> bool {
+    match v {
+        Value::String(_) | Value::Null => true,
+        Value::Array(zones) => key.contains("zone") && zones.iter().all(Value::is_string),
+        _ => false,
+    }
+}
+
+/// The words Terraform writes in `change.actions` (`forget` since 1.7).
+const ACTIONS: &[&str] = &["no-op", "create", "read", "update", "delete", "forget"];
 
 impl Keep<'_> {
     /// Report a key borrowed from the input as the parse's position.
@@ -237,7 +265,8 @@ pub(crate) struct RawItem {
     pub name: Rc<str>,
     pub provider_name: Rc<str>,
     pub data: bool,
-    pub deposed: bool,
+    /// The deposed object's key, for an object replaced but not yet destroyed.
+    pub deposed: Option<Box<str>>,
     pub actions: Option<Rc<[String]>>,
     /// Kept `after` (or state `values`) keys, in document order. A short vector: a few
     /// lookups per resource do not pay for a hash table per resource.
@@ -249,6 +278,11 @@ pub(crate) struct RawItem {
     /// between resources with the same ones).
     pub unknown: Rc<Pointers>,
     pub origin: Origin,
+    /// The first field every Terraform plan or state writes that this entry lacks
+    /// (`change`, `change.actions`): the checks refuse the entry, never skip it.
+    pub missing: Option<&'static str>,
+    /// The first thing in the entry that is not as Terraform writes it.
+    pub problem: Option<Box<Problem>>,
     /// Filled in by the checks: module instance path, configuration module and address
     /// (without instance key), and the normalised provider source.
     pub module: Rc<str>,
@@ -289,6 +323,10 @@ pub(crate) struct RawTags {
     text: String,
     /// (key start, key end = value start, value end); value end `u32::MAX` is unknown.
     entries: Vec<(u32, u32, u32)>,
+    /// Read from a list of tags rather than a map.
+    from_list: bool,
+    /// Which tags there are is only known at apply time (an unknown element of a list).
+    pub keys_unknown: bool,
 }
 
 impl RawTags {
@@ -314,6 +352,21 @@ impl RawTags {
                 (v1 != u32::MAX).then(|| self.text.get(k1 as usize..v1 as usize).unwrap_or(""));
             (key, value)
         })
+    }
+
+    /// A key that appears twice, if any (a map's keys are few: pairs are compared
+    /// directly up to sixteen).
+    fn duplicate_key(&self) -> Option<&str> {
+        let keys: Vec<&str> = self.iter().map(|(k, _)| k).collect();
+        if keys.len() <= 16 {
+            return keys
+                .iter()
+                .enumerate()
+                .find(|(i, k)| keys[..*i].contains(k))
+                .map(|(_, k)| *k);
+        }
+        let mut seen = FxHashSet::default();
+        keys.into_iter().find(|k| !seen.insert(*k))
     }
 
     fn mark_unknown(&mut self, key: &str) {
@@ -356,7 +409,28 @@ pub(crate) const TAG_KEYS: &[&str] = &[
     "terraform_labels",
 ];
 
+/// Something in an entry that is not what Terraform writes, found while reading it.
+/// The checks refuse the entry with this exact path: an error raised inside a visitor
+/// would be placed where the parser stopped, which can be the next value.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    /// The path from the entry.
+    pub at: Vec<Seg>,
+    pub message: String,
+}
+
+fn key_seg(k: &str) -> Seg {
+    Seg::Key(k.to_owned())
+}
+
 impl RawItem {
+    /// Records a problem (the first one found is reported).
+    fn flag(&mut self, at: Vec<Seg>, message: String) {
+        if self.problem.is_none() {
+            self.problem = Some(Box::new(Problem { at, message }));
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.after.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -386,7 +460,8 @@ pub(crate) struct StateOrigin {
 }
 
 impl Origin {
-    /// The JSON path of field `field` of this item.
+    /// The JSON path of field `field` of this item (`change.actions` is two steps; an
+    /// empty field is the item itself).
     pub fn path(&self, field: &str) -> Vec<Seg> {
         let mut p = Vec::new();
         match self {
@@ -411,8 +486,31 @@ impl Origin {
                 p.push(Seg::Index(*index));
             }
         }
-        p.push(Seg::Key(field.into()));
+        p.extend(
+            field
+                .split('.')
+                .filter(|f| !f.is_empty())
+                .map(|f| Seg::Key(f.into())),
+        );
         p
+    }
+}
+
+/// Which fields of one JSON object have been read: each may appear once, since a
+/// repeated key would let two readers of the same document see different values.
+#[derive(Default)]
+struct Seen(u64);
+
+impl Seen {
+    /// Marks `bit`; false when it was already marked.
+    fn first(&mut self, bit: u32) -> bool {
+        let first = !self.has(bit);
+        self.0 |= 1 << bit;
+        first
+    }
+
+    fn has(&self, bit: u32) -> bool {
+        self.0 & (1 << bit) != 0
     }
 }
 
@@ -614,51 +712,18 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> Key<'de> {
-    /// Any scalar as text (`null` → `None`); objects and arrays as their JSON.
-    fn deserialize_any<D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Option<Cow<'de, str>>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a tag value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v)))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Some(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+/// The top-level keys this pass reads (each may appear once).
+const TOP_KEYS: &[&str] = &[
+    "format_version",
+    "terraform_version",
+    "variables",
+    "resource_changes",
+    "planned_values",
+    "configuration",
+    "values",
+    "version",
+    "resources",
+];
 
 struct TopSeed<'k> {
     keep: Keep<'k>,
@@ -680,11 +745,17 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDoc<'de>, A::Error> {
         let mut doc = RawDoc::default();
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Key>()? {
             self.keep.at_key(&key);
             let key = key.0;
             if doc.keys.len() < 16 {
                 doc.keys.push(key.to_string());
+            }
+            if let Some(bit) = TOP_KEYS.iter().position(|k| *k == key)
+                && !seen.first(bit as u32)
+            {
+                return Err(de::Error::duplicate_field(TOP_KEYS[bit]));
             }
             match key.as_ref() {
                 "format_version" => doc.format_version = Some(map.next_value()?),
@@ -816,49 +887,84 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             name: empty.clone(),
             provider_name: empty.clone(),
             data: false,
-            deposed: false,
+            deposed: None,
             actions: None,
             after: Vec::new(),
             tag_maps: Vec::new(),
             unknown: Rc::default(),
             origin: self.origin,
+            missing: None,
+            problem: None,
             module: empty.clone(),
             config_module: empty.clone(),
             config_address: empty.clone(),
             source: empty,
         };
         let mut unknown = std::mem::take(&mut self.keep.strings.borrow_mut().unknown);
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Key>()? {
             self.keep.at_key(&key);
-            match key.0.as_ref() {
-                "address" => item.address = map.next_value()?,
-                "mode" => item.data = map.next_value::<Key>()?.0 == "data",
-                "type" => item.rtype = self.keep.intern(&map.next_value::<Key>()?.0),
-                "name" => item.name = self.keep.intern(&map.next_value::<Key>()?.0),
-                "provider_name" => {
-                    item.provider_name = self.keep.intern(&map.next_value::<Key>()?.0)
-                }
-                "deposed" | "deposed_key" => {
-                    map.next_value::<IgnoredAny>()?;
-                    item.deposed = true;
-                }
-                k if k == self.values_key && k == "change" => {
-                    map.next_value_seed(ChangeSeed {
-                        keep: self.keep,
-                        item: &mut item,
-                        unknown: &mut unknown,
-                    })?;
-                }
-                k if k == self.values_key => {
-                    map.next_value_seed(AfterSeed {
-                        keep: self.keep,
-                        item: &mut item,
-                    })?;
-                }
+            let (bit, field) = match key.0.as_ref() {
+                "address" => (0, "address"),
+                "mode" => (1, "mode"),
+                "type" => (2, "type"),
+                "name" => (3, "name"),
+                "provider_name" => (4, "provider_name"),
+                "deposed" => (5, "deposed"),
+                "deposed_key" => (5, "deposed_key"),
+                k if k == self.values_key => (6, self.values_key),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
+            };
+            if !seen.first(bit) {
+                item.flag(vec![key_seg(field)], "appears twice in one entry".into());
+                map.next_value::<IgnoredAny>()?;
+                continue;
             }
+            match bit {
+                0 => item.address = map.next_value()?,
+                1 => {
+                    let mode = map.next_value::<Key>()?.0;
+                    match mode.as_ref() {
+                        "managed" => item.data = false,
+                        "data" => item.data = true,
+                        other => item.flag(
+                            vec![key_seg("mode")],
+                            format!(
+                                "`{other}` is not a mode: Terraform writes `managed` or `data`"
+                            ),
+                        ),
+                    }
+                }
+                2 => item.rtype = self.keep.intern(&map.next_value::<Key>()?.0),
+                3 => item.name = self.keep.intern(&map.next_value::<Key>()?.0),
+                4 => item.provider_name = self.keep.intern(&map.next_value::<Key>()?.0),
+                // The deposed object's key; `null` is Go's way of writing "none".
+                5 => item.deposed = map.next_value::<Option<Key>>()?.map(|k| k.0.into()),
+                _ if field == "change" => map.next_value_seed(ChangeSeed {
+                    keep: self.keep,
+                    item: &mut item,
+                    unknown: &mut unknown,
+                })?,
+                _ => map.next_value_seed(AfterSeed {
+                    keep: self.keep,
+                    item: &mut item,
+                    base: &["values"],
+                })?,
+            }
+        }
+        let required: [(u32, &'static str); 6] = [
+            (0, "address"),
+            (1, "mode"),
+            (2, "type"),
+            (3, "name"),
+            (4, "provider_name"),
+            (6, self.values_key),
+        ];
+        if let Some((_, field)) = required.iter().find(|(bit, _)| !seen.has(*bit)) {
+            item.missing = Some(field);
         }
         {
             let mut strings = self.keep.strings.borrow_mut();
@@ -893,7 +999,10 @@ fn compact(item: &mut RawItem, keep: Keep<'_>) {
                     .and_then(|p| p.strip_prefix(*key))
                     .and_then(|p| p.strip_prefix('/'))
                 {
-                    if k.contains('~') {
+                    if map.from_list {
+                        // An unknown element of a list: which tags there are is unknown.
+                        map.keys_unknown = true;
+                    } else if k.contains('~') {
                         map.mark_unknown(&k.replace("~1", "/").replace("~0", "~"));
                     } else {
                         map.mark_unknown(k);
@@ -936,65 +1045,111 @@ impl<'de> Visitor<'de> for ChangeSeed<'_, '_> {
         f.write_str("a change object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_ref() {
-                "actions" => self.item.actions = Some(map.next_value_seed(ActionsSeed(self.keep))?),
-                "after" => map.next_value_seed(AfterSeed {
+            let (bit, field) = match key.0.as_ref() {
+                "actions" => (0, "actions"),
+                "after" => (1, "after"),
+                "after_unknown" => (2, "after_unknown"),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if !seen.first(bit) {
+                let at = vec![key_seg("change"), key_seg(field)];
+                self.item.flag(at, "appears twice in one change".into());
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            match bit {
+                0 => map.next_value_seed(ActionsSeed {
                     keep: self.keep,
                     item: &mut *self.item,
                 })?,
-                "after_unknown" => map.next_value_seed(UnknownSeed {
+                1 => map.next_value_seed(AfterSeed {
+                    keep: self.keep,
+                    item: &mut *self.item,
+                    base: &["change", "after"],
+                })?,
+                _ => map.next_value_seed(UnknownSeed {
                     keep: self.keep,
                     out: &mut *self.unknown,
                 })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
             }
+        }
+        // Terraform writes all three for every change (`after` is `null` for a delete).
+        let required = [
+            (0, "change.actions"),
+            (1, "change.after"),
+            (2, "change.after_unknown"),
+        ];
+        if let Some((_, field)) = required.iter().find(|(bit, _)| !seen.has(*bit)) {
+            self.item.missing.get_or_insert(field);
         }
         Ok(())
     }
 }
 
 /// An action list, shared with every other resource that has the same one.
-struct ActionsSeed<'k>(Keep<'k>);
+struct ActionsSeed<'k, 'i> {
+    keep: Keep<'k>,
+    item: &'i mut RawItem,
+}
 
-impl<'de> DeserializeSeed<'de> for ActionsSeed<'_> {
-    type Value = Rc<[String]>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rc<[String]>, D::Error> {
+impl<'de> DeserializeSeed<'de> for ActionsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for ActionsSeed<'_> {
-    type Value = Rc<[String]>;
+impl<'de> Visitor<'de> for ActionsSeed<'_, '_> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of actions")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Rc<[String]>, A::Error> {
-        let mut strings = self.0.strings.borrow_mut();
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut strings = self.keep.strings.borrow_mut();
         let mut joined = std::mem::take(&mut strings.scratch);
         joined.clear();
+        let mut n = 0;
         while let Some(action) = seq.next_element::<Key>()? {
+            // An unknown word could be a deletion juris would keep, or a creation a
+            // policy selecting new resources would miss: refused, not guessed.
+            if !ACTIONS.contains(&action.0.as_ref()) {
+                self.item.flag(
+                    vec![key_seg("change"), key_seg("actions"), Seg::Index(n)],
+                    format!(
+                        "`{}` is not an action: Terraform writes `no-op`, `create`, `read`, `update`, `delete` or `forget`",
+                        action.0
+                    ),
+                );
+            }
             if !joined.is_empty() {
                 joined.push('\n');
             }
             joined.push_str(&action.0);
+            n += 1;
+        }
+        if n == 0 {
+            self.item.flag(
+                vec![key_seg("change"), key_seg("actions")],
+                "is empty: Terraform writes at least one action (`no-op` when nothing changes)"
+                    .into(),
+            );
         }
         let list = match strings.actions.get(joined.as_str()) {
             Some(list) => list.clone(),
             None => {
-                let list: Rc<[String]> = if joined.is_empty() {
-                    Rc::from(Vec::new())
-                } else {
-                    joined.split('\n').map(str::to_owned).collect()
-                };
+                let list: Rc<[String]> = joined.split('\n').map(str::to_owned).collect();
                 strings.actions.insert(joined.clone(), list.clone());
                 list
             }
         };
         strings.scratch = joined;
-        Ok(list)
+        self.item.actions = Some(list);
+        Ok(())
     }
 }
 
@@ -1002,6 +1157,16 @@ impl<'de> Visitor<'de> for ActionsSeed<'_> {
 struct AfterSeed<'k, 'o> {
     keep: Keep<'k>,
     item: &'o mut RawItem,
+    /// Where the object is in the entry (`change.after`, `values`), for problems.
+    base: &'static [&'static str],
+}
+
+impl AfterSeed<'_, '_> {
+    fn flag(&mut self, below: Vec<Seg>, message: String) {
+        let mut at: Vec<Seg> = self.base.iter().map(|k| key_seg(k)).collect();
+        at.extend(below);
+        self.item.flag(at, message);
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for AfterSeed<'_, '_> {
@@ -1019,18 +1184,50 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        // Attributes juris reads may appear once (NEEDED has fewer than 64 entries).
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Key>()? {
+            let needed = needed_static(&key.0);
+            if let Some((k, bit)) = needed
+                && !seen.first(bit)
+            {
+                self.flag(vec![key_seg(k)], "appears twice".into());
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
             if let Some(tag_key) = TAG_KEYS.iter().find(|t| **t == key.0) {
+                let (tags, list) = match map.next_value_seed(TagMapSeed)? {
+                    ReadTags::Map(tags) => (Some(tags), Value::Null),
+                    ReadTags::List(tags, list) => (Some(tags), list),
+                    ReadTags::Null => (None, Value::Null),
+                    ReadTags::Bad { at, message } => {
+                        let mut below = vec![key_seg(tag_key)];
+                        below.extend(at);
+                        self.flag(below, message);
+                        continue;
+                    }
+                };
                 if self.keep.projects(tag_key) {
-                    // Holds the attribute's place; filled from the tag map when projected.
-                    self.item.after.push((Cow::Borrowed(*tag_key), Value::Null));
+                    // Holds the attribute's place; a map is filled in from the tag map
+                    // when projected, a list stays the list Terraform wrote.
+                    self.item.after.push((Cow::Borrowed(*tag_key), list));
                 }
-                if let Some(tags) = map.next_value_seed(TagMapSeed)? {
+                if let Some(tags) = tags {
                     self.item.tag_maps.push((tag_key, tags));
                 }
-            } else if let Some(k) = needed_static(&key.0) {
+            } else if let Some((k, _)) = needed {
                 let v: Value = map.next_value()?;
+                if PLACE_STRINGS.contains(&k) && !place_shape(k, &v) {
+                    let what = json_kind(&v);
+                    self.flag(
+                        vec![key_seg(k)],
+                        format!(
+                            "is {what}: Terraform writes a region, zone or location name (a list of names for zones)"
+                        ),
+                    );
+                    continue;
+                }
                 self.item.after.push((Cow::Borrowed(k), v));
             } else if self.keep.projects(&key.0) {
                 let v: Value = map.next_value()?;
@@ -1043,57 +1240,162 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
     }
 }
 
-/// A tag map: string values kept, numbers and booleans written as text, `null` dropped;
-/// anything that is not an object is no tag map.
+/// A JSON value's kind in words, for problems.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A tag attribute as Terraform writes it.
+enum ReadTags {
+    /// A map of tags (`tags = { team = "crm" }`).
+    Map(RawTags),
+    /// A list (Google Compute network tags, DigitalOcean tags, the AWS autoscaling
+    /// group's `{key, value}` blocks), read as tags, with the list itself.
+    List(RawTags, Value),
+    Null,
+    /// A shape no Terraform provider writes, at a path below the attribute.
+    Bad {
+        at: Vec<Seg>,
+        message: String,
+    },
+}
+
+impl ReadTags {
+    fn bad(at: Vec<Seg>, message: impl Into<String>) -> ReadTags {
+        ReadTags::Bad {
+            at,
+            message: message.into(),
+        }
+    }
+}
+
+/// A tag attribute: a map's string values kept, numbers and booleans written as text
+/// (what Terraform's conversion to `map(string)` gives), `null` values dropped; a list
+/// of names or of `{key, value}` objects read as tags. Any other shape is refused: read
+/// as "no tags", it would pass every rule that looks for one.
 struct TagMapSeed;
 
 impl<'de> DeserializeSeed<'de> for TagMapSeed {
-    type Value = Option<RawTags>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<RawTags>, D::Error> {
+    type Value = ReadTags;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ReadTags, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for TagMapSeed {
-    type Value = Option<RawTags>;
+    type Value = ReadTags;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of tags")
+        f.write_str("a map of tags, a list of tags, or null")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<RawTags>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadTags, A::Error> {
         TAGS_SCRATCH.with_borrow_mut(|out| {
             out.text.clear();
             out.entries.clear();
+            let mut bad = None;
+            let mut keys = 0;
             while let Some(key) = map.next_key::<Key>()? {
+                keys += 1;
                 match map.next_value::<TagValue>()? {
                     TagValue::Text(t) => out.push(&key.0, Some(&t)),
                     TagValue::None => {}
+                    TagValue::Bad(what) if bad.is_none() => {
+                        bad = Some(ReadTags::bad(
+                            vec![key_seg(&key.0)],
+                            format!("is {what}: a tag's value is text"),
+                        ));
+                    }
+                    TagValue::Bad(_) => {}
                 }
             }
+            if let Some(bad) = bad {
+                return Ok(bad);
+            }
+            if keys > 1
+                && let Some(k) = out.duplicate_key()
+            {
+                return Ok(ReadTags::bad(vec![key_seg(k)], "appears twice"));
+            }
             // `clone` allocates exactly the length: no growth slack is kept per resource.
-            Ok(Some(out.clone()))
+            Ok(ReadTags::Map(out.clone()))
         })
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_unit<E: de::Error>(self) -> Result<ReadTags, E> {
+        Ok(ReadTags::Null)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<RawTags>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ReadTags, A::Error> {
+        let list = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        let mut tags = RawTags {
+            from_list: true,
+            ..RawTags::default()
+        };
+        for (i, item) in list.as_array().into_iter().flatten().enumerate() {
+            match item {
+                Value::String(name) => tags.push(name, Some("")),
+                // An element unknown until apply (`after` holds `null` in its place).
+                Value::Null => tags.keys_unknown = true,
+                Value::Object(o) => match (o.get("key"), o.get("value").map(scalar_text)) {
+                    (Some(Value::String(k)), Some(Ok(Some(v)))) => tags.push(k, Some(&v)),
+                    (Some(Value::String(_)), Some(Ok(None))) => {}
+                    _ => {
+                        return Ok(ReadTags::bad(
+                            vec![Seg::Index(i)],
+                            "is an object without a text `key` and `value`: a list of tags holds names or `{key, value}` objects",
+                        ));
+                    }
+                },
+                other => {
+                    return Ok(ReadTags::bad(
+                        vec![Seg::Index(i)],
+                        format!(
+                            "is {}: a list of tags holds names or `{{key, value}}` objects",
+                            json_kind(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(ReadTags::List(tags, list))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<ReadTags, E> {
+        Ok(not_tags("a string"))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ReadTags, E> {
+        Ok(not_tags("a boolean"))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<ReadTags, E> {
+        Ok(not_tags("a number"))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<ReadTags, E> {
+        Ok(not_tags("a number"))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<RawTags>, E> {
-        Ok(None)
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ReadTags, E> {
+        Ok(not_tags("a number"))
+    }
+}
+
+fn not_tags(what: &str) -> ReadTags {
+    ReadTags::bad(
+        Vec::new(),
+        format!("is {what}: Terraform writes tags as a map (or, for a few types, a list)"),
+    )
+}
+
+/// A tag value as text: strings as they are, numbers and booleans as Terraform
+/// converts them; `None` for `null` (no value: the tag is dropped); the kind of
+/// anything else.
+fn scalar_text(v: &Value) -> Result<Option<Cow<'_, str>>, &'static str> {
+    match v {
+        Value::String(s) => Ok(Some(Cow::Borrowed(s))),
+        Value::Bool(_) | Value::Number(_) => Ok(Some(Cow::Owned(v.to_string()))),
+        Value::Null => Ok(None),
+        other => Err(json_kind(other)),
     }
 }
 
@@ -1105,15 +1407,55 @@ thread_local! {
 /// One tag value as text (borrowed when it can be).
 enum TagValue<'de> {
     Text(Cow<'de, str>),
+    /// `null`: no value.
     None,
+    /// A list or an object: Terraform's `map(string)` has none, and read as text it
+    /// would match nothing a policy looks for.
+    Bad(&'static str),
 }
 
 impl<'de> Deserialize<'de> for TagValue<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Key::deserialize_any(d)? {
-            Some(k) => Ok(TagValue::Text(k)),
-            None => Ok(TagValue::None),
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TagValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a tag value (text, a number or a boolean)")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(TagValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(TagValue::None)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TagValue::Bad("a list"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TagValue::Bad("an object"))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -1133,7 +1475,7 @@ impl<'de> DeserializeSeed<'de> for UnknownSeed<'_, '_> {
 impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an after_unknown object")
+        f.write_str("an after_unknown object, `true`, `false` or null")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut path = String::new();
@@ -1146,7 +1488,9 @@ impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
                     out: self.out,
                 })?;
             } else {
-                map.next_value::<IgnoredAny>()?;
+                // Not kept, but still checked: `after_unknown` is small, and a value of
+                // another shape means the document is not what Terraform wrote.
+                map.next_value::<UnknownShape>()?;
             }
         }
         Ok(())
@@ -1160,9 +1504,32 @@ impl<'de> Visitor<'de> for UnknownSeed<'_, '_> {
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
+}
+
+/// An `after_unknown` value that is not kept: only its shape is checked.
+struct UnknownShape;
+
+impl<'de> Deserialize<'de> for UnknownShape {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UnknownShape;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an after_unknown value: `true`, `false`, an object or an array")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<UnknownShape, E> {
+                Ok(UnknownShape)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UnknownShape, A::Error> {
+                while seq.next_element::<UnknownShape>()?.is_some() {}
+                Ok(UnknownShape)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UnknownShape, A::Error> {
+                while map.next_entry::<IgnoredAny, UnknownShape>()?.is_some() {}
+                Ok(UnknownShape)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -1193,7 +1560,7 @@ impl<'de> DeserializeSeed<'de> for PointerSeed<'_, '_> {
 impl<'de> Visitor<'de> for PointerSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an after_unknown value")
+        f.write_str("an after_unknown value: `true`, `false`, an object or an array")
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         if v {
@@ -1231,21 +1598,8 @@ impl<'de> Visitor<'de> for PointerSeed<'_, '_> {
             i += 1;
         }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
+    // Anything but `true`, `false`, objects and arrays is refused: Terraform writes
+    // nothing else, and read as "known" it would hide a value unknown until apply.
 }
 
 /// `values` of a state (or `planned_values`): `root_module` and its `child_modules`.

@@ -192,6 +192,7 @@ fn take(item: &mut RawItem, key: &str, keep: Keep<'_>) -> Option<Tags> {
         return Some(Known::Unknown);
     }
     match item.tag_maps.iter().position(|(k, _)| *k == key) {
+        Some(pos) if item.tag_maps[pos].1.keys_unknown => Some(Known::Unknown),
         Some(pos) if keep.projects(key) => {
             Some(Known::Known(item.tag_maps[pos].1.clone().into_map()))
         }

@@ -1,0 +1,203 @@
+//! Reading an input's bytes. Every input — a regular file, a device, a named pipe,
+//! standard input — goes through one bounded reader: nothing is read past the size
+//! limit, a stream that cannot be JSON is cut off at once, and a named pipe nobody
+//! writes to is refused instead of waited on.
+//!
+//! Inputs are read into memory, never mapped: a mapped file that another process
+//! truncates or rewrites during the check would fault (SIGBUS) or change under the
+//! parser, and no safe Rust can guard against either (`docs/limits.md`).
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Why an input's bytes could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The operating system refused (missing file, no permission, ...).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A directory was given where a file was expected.
+    #[error("it is a folder, not a file")]
+    Folder,
+    /// A file whose size is known to be over the limit, refused before reading.
+    #[error("the file is {size} bytes, over the {limit}-byte input limit")]
+    TooLarge { size: u64, limit: u64 },
+    /// A stream (standard input, a pipe, a device) that went on past the limit.
+    #[error("it is larger than the {limit}-byte input limit")]
+    StreamTooLarge { limit: u64 },
+    /// A named pipe with no process writing to it.
+    #[error(
+        "it is a named pipe that no program is writing to (none started within 2 seconds); start the program that writes it first, or pipe its output to `juris check -`"
+    )]
+    NoWriter,
+}
+
+/// How much a stream is read at a time.
+const CHUNK: usize = 64 << 10;
+
+/// Reads the input at `path`, or standard input for `None`, refusing more than `limit`
+/// bytes.
+pub fn read_source(path: Option<&Path>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let Some(path) = path else {
+        return read_stream(std::io::stdin().lock(), limit);
+    };
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder);
+    }
+    if meta.is_file() {
+        if meta.len() > limit {
+            return Err(ReadError::TooLarge {
+                size: meta.len(),
+                limit,
+            });
+        }
+        // `take` holds the limit even if the file grows while it is read.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::StreamTooLarge { limit });
+        }
+        return Ok(bytes);
+    }
+    // A device, a named pipe or a socket: its size says nothing, so it is a stream.
+    let file = open_stream(path)?;
+    if is_fifo(&meta) && !writer_within(&file, FIFO_WAIT_MS) {
+        return Err(ReadError::NoWriter);
+    }
+    let bytes = read_stream(file, limit)?;
+    if bytes.is_empty() && is_fifo(&meta) {
+        return Err(ReadError::NoWriter);
+    }
+    Ok(bytes)
+}
+
+/// How long a named pipe may take to get a writer (`mkfifo p; cmd > p & juris check
+/// p` may start juris first).
+const FIFO_WAIT_MS: i32 = 2000;
+
+/// Whether a named pipe has data or a writer that came and went within `ms`.
+#[cfg(unix)]
+fn writer_within(file: &File, ms: i32) -> bool {
+    use std::os::unix::io::AsRawFd;
+    let mut fds = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: one valid `pollfd` for a descriptor `file` keeps open.
+        let n = unsafe { libc::poll(&mut fds, 1, ms) };
+        if n >= 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return n > 0;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn writer_within(_: &File, _: i32) -> bool {
+    true
+}
+
+/// Opens a non-regular file without waiting: opening a named pipe for reading blocks
+/// until a writer opens it, which may be never. Reads then wait for data as usual, and
+/// a pipe without a writer reads as empty.
+fn open_stream(path: &Path) -> std::io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::io::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let fd = file.as_raw_fd();
+        // SAFETY: `fd` is the open descriptor `file` owns for the whole block;
+        // F_GETFL and F_SETFL only read and set its status flags.
+        let cleared = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) >= 0
+        };
+        if !cleared {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    File::open(path)
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Reads a stream of unknown length up to `limit` bytes. It stops early after a chunk
+/// holding a byte no JSON text contains (a control character other than whitespace, or
+/// a byte that never occurs in UTF-8): `/dev/zero` or `/dev/urandom` is refused after
+/// one chunk, with the parser's diagnostic for what was read.
+fn read_stream(mut reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if (bytes.len() + n) as u64 > limit {
+            return Err(ReadError::StreamTooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if chunk[..n].iter().any(|&b| never_in_json(b)) {
+            return Ok(bytes);
+        }
+    }
+}
+
+/// Bytes that cannot appear anywhere in JSON text: control characters other than the
+/// whitespace JSON allows (inside a string they must be escaped), and bytes that are
+/// never part of UTF-8.
+fn never_in_json(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0xC0 | 0xC1 | 0xF5..=0xFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_is_cut_at_the_limit() {
+        let text = vec![b' '; 3 * CHUNK];
+        assert!(matches!(
+            read_stream(&text[..], 2 * CHUNK as u64),
+            Err(ReadError::StreamTooLarge { .. })
+        ));
+        assert_eq!(
+            read_stream(&text[..], 3 * CHUNK as u64).unwrap().len(),
+            3 * CHUNK
+        );
+    }
+
+    #[test]
+    fn an_endless_stream_that_is_not_json_stops_after_a_chunk() {
+        let zeros = std::io::repeat(0);
+        let bytes = read_stream(zeros, 1 << 30).unwrap();
+        assert!(bytes.len() <= CHUNK);
+        assert!(matches!(
+            read_stream(std::io::repeat(0xFF), 1 << 30),
+            Ok(b) if b.len() <= CHUNK
+        ));
+        // Text and UTF-8 pass.
+        let text = "{\"a\": \"é\t\"}\r\n".as_bytes();
+        assert_eq!(read_stream(text, 100).unwrap(), text);
+    }
+}
