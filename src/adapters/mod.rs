@@ -31,8 +31,8 @@ mod custody;
 mod err;
 mod inventory;
 mod places;
-mod scan;
 mod reader;
+mod scan;
 pub mod source;
 mod terraform;
 

@@ -83,7 +83,9 @@ pub fn field(rec: Rec, name: &str) -> Option<&'static str> {
         (Rec::Link, "control") => {
             "How it holds the data or has a hold over the holder: `operator`, `parent`, `shareholder` or `licensor`."
         }
-        (Rec::Link, "sources") => "The catalog sources (ids in catalog/sources.toml) that cite this link.",
+        (Rec::Link, "sources") => {
+            "The catalog sources (ids in catalog/sources.toml) that cite this link."
+        }
         (Rec::Company, "name") => "The company's name.",
         (Rec::Company, "jurisdiction") => {
             "ISO 3166-1 alpha-2 code of the country the company is controlled from."
