@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rewrite docs/catalog.md's Appendix A (every source id) and Appendix B (every row or
 entry marked UNCERTAIN) from the catalog files, so the document cannot drift from the
-data. tests/catalog_builtin.rs checks that they are current.
+data. tests/it/catalog_builtin.rs checks that they are current.
 
 Usage: python3 catalog/verify/appendices.py [--check]
 """

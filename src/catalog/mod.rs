@@ -294,7 +294,7 @@ impl Catalog {
         let mut c = Catalog::default();
         for (origin, text) in BUILTIN {
             if let Err(e) = c.extend_from_toml(text, origin) {
-                // The built-in files are checked by `tests/catalog_builtin.rs`; reaching this
+                // The built-in files are checked by `tests/it/catalog_builtin.rs`; reaching this
                 // means the binary was built from data that never passed its tests.
                 panic!("built-in catalog file {origin} is invalid: {e}");
             }

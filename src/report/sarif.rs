@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for code scanning: one `reportingDescriptor` per rule that ran, one
 //! result per finding with the resource address as a logical location and the input
 //! file as the physical one. Validated against the SARIF schema in
-//! `tests/report_sarif.rs`; the GitHub specifics (`security-severity`, a region on
+//! `tests/it/report_sarif.rs`; the GitHub specifics (`security-severity`, a region on
 //! every location, stable `partialFingerprints`) follow GitHub's SARIF support notes.
 
 use serde::Serialize;

@@ -24,7 +24,7 @@ pub(crate) enum DefaultTags {
 
 /// Where a resource keeps its tags, by provider family and resource type: the first
 /// row whose family and type match decides (`"*"` matches any). This table is the one
-/// place that says it; docs/inventory.md prints it and tests/adapters_tags.rs tests
+/// place that says it; docs/inventory.md prints it and tests/it/adapters_tags.rs tests
 /// each row with a plan in the real shape.
 pub(crate) const TAG_TABLE: &[(&str, &str, TagSource)] = &[
     // Cloud SQL keeps user labels inside its settings block, not in `labels`, and the
