@@ -29,8 +29,7 @@ pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
     // The custody chains cite sources by id; the reader gets their titles and URLs.
     let catalog = input::catalog(&options.catalogs)?;
     inventory.sources = crate::adapters::cited_sources(&inventory, &catalog);
-    let mut text = serde_json::to_string_pretty(&inventory).unwrap_or_default();
-    text.push('\n');
-    output::write(args.output.as_deref(), &text)?;
+    // Streamed: the model of a large plan is already in memory; its text need not be.
+    output::write_json(args.output.as_deref(), &inventory)?;
     Ok(EXIT_PASS)
 }

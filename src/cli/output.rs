@@ -30,7 +30,20 @@ pub fn write(path: Option<&Path>, text: &str) -> Result<(), OutputError> {
 }
 
 /// Stream a value as pretty JSON (the bytes `serde_json::to_string_pretty` gives, and a
-/// newline) to standard output.
+/// newline) to `path` (atomically) or standard output, never holding the text in memory.
+pub fn write_json(path: Option<&Path>, value: &impl serde::Serialize) -> Result<(), OutputError> {
+    let pretty = |w: &mut dyn Write| {
+        serde_json::to_writer_pretty(&mut *w, value)
+            .map_err(std::io::Error::other)
+            .and_then(|_| w.write_all(b"\n"))
+    };
+    match path {
+        Some(p) => write_atomic_with(p, pretty),
+        None => write_json_stdout(value),
+    }
+}
+
+/// [`write_json`] to standard output.
 pub fn write_json_stdout(value: &impl serde::Serialize) -> Result<(), OutputError> {
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let written = serde_json::to_writer_pretty(&mut out, value)
@@ -48,6 +61,15 @@ pub fn write_json_stdout(value: &impl serde::Serialize) -> Result<(), OutputErro
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Write what `fill` writes to a temporary file beside `path`, then rename it into
+/// place: readers see the old file or the whole new one, never a part.
+fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     let err = |e: std::io::Error| OutputError {
         path: path.display().to_string(),
         reason: e.to_string(),
@@ -62,7 +84,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.juris-tmp-{}", std::process::id()));
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            fill(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        })
         .and_then(|_| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -23,7 +23,10 @@
 //! and of configuration resources so the work cannot be optimised away.
 //!
 //! Usage: `floor PLAN.json` (or `floor --value PLAN.json` to parse the whole file into a
-//! `serde_json::Value` instead, for reference).
+//! `serde_json::Value` instead, for reference; or `floor --skim PLAN.json` for the tight
+//! floor of issue 14: only `resource_changes[].mode` and whether `change.after` is null
+//! are kept, everything else is `IgnoredAny`, so what is left is the cost of the
+//! tokenizer walking every byte).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -266,16 +269,51 @@ fn count_config(m: &ConfigModule) -> usize {
             .sum::<usize>()
 }
 
+/// The tight floor (`--skim`): a resource change reduced to its mode and whether it has
+/// an `after` value; serde skips every other field with `IgnoredAny`.
+#[derive(Deserialize)]
+struct SkimPlan<'a> {
+    #[serde(borrow, default)]
+    resource_changes: Vec<SkimChange<'a>>,
+}
+
+#[derive(Deserialize)]
+struct SkimChange<'a> {
+    #[serde(borrow)]
+    mode: Str<'a>,
+    change: SkimBody,
+}
+
+#[derive(Deserialize)]
+struct SkimBody {
+    #[serde(default, deserialize_with = "present")]
+    after: bool,
+}
+
+/// True when the value is not `null`, without building it.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<serde::de::IgnoredAny>::deserialize(d)?.is_some())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Plan,
+    Value,
+    Skim,
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (full_value, path) = match args.as_slice() {
-        [p] => (false, p),
-        [flag, p] if flag == "--value" => (true, p),
+    let (mode, path) = match args.as_slice() {
+        [p] => (Mode::Plan, p),
+        [flag, p] if flag == "--value" => (Mode::Value, p),
+        [flag, p] if flag == "--skim" => (Mode::Skim, p),
         _ => {
-            eprintln!("usage: floor [--value] PLAN.json");
+            eprintln!("usage: floor [--value | --skim] PLAN.json");
             std::process::exit(2);
         }
     };
+    let full_value = mode == Mode::Value;
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -288,6 +326,26 @@ fn main() {
             Ok(v) => {
                 let n = v["resource_changes"].as_array().map_or(0, Vec::len);
                 println!("{n} resource changes (full serde_json::Value)");
+            }
+            Err(e) => {
+                eprintln!("floor: {path}: {e}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
+    if mode == Mode::Skim {
+        match serde_json::from_slice::<SkimPlan>(&bytes) {
+            Ok(plan) => {
+                let managed = plan
+                    .resource_changes
+                    .iter()
+                    .filter(|c| c.mode.0 == "managed" && c.change.after)
+                    .count();
+                println!(
+                    "{} resource changes, {managed} managed with an after value (skim)",
+                    plan.resource_changes.len()
+                );
             }
             Err(e) => {
                 eprintln!("floor: {path}: {e}");
