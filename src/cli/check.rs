@@ -46,21 +46,14 @@ pub struct CheckArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Region for a provider family whose configuration has none, e.g. aws=us-east-1; repeatable.
-    #[arg(long = "default-region", value_name = "FAMILY=REGION", value_parser = parse_pair)]
-    pub default_regions: Vec<(String, String)>,
-    /// A catalog extension file (TOML, same format as catalog/); repeatable.
-    #[arg(long = "catalog", value_name = "FILE")]
-    pub catalogs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub model: input::ModelArgs,
     /// Evaluate with the in-process evaluator, or through the compiled WebAssembly module.
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
     /// Also write an audit record (JSON) of what was checked to FILE.
     #[arg(long, value_name = "FILE")]
     pub audit_record: Option<PathBuf>,
-    /// Set a limit, e.g. eval_steps=50000000 (see docs/limits.md); repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = super::limits::parse_limit)]
-    pub limits: Vec<(String, u64)>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,13 +84,6 @@ impl From<FailOn> for Enforcement {
 pub fn parse_date(s: &str) -> Result<i32, String> {
     crate::date::parse(s)
         .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-11-26"))
-}
-
-fn parse_pair(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_owned(), v.to_owned())),
-        _ => Err(format!("`{s}` is not FAMILY=REGION, e.g. aws=us-east-1")),
-    }
 }
 
 /// No rule would run: almost certainly a mistake in the invocation.
@@ -142,19 +128,12 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     if policy.rules().is_empty() {
         return Err(NoRules.into());
     }
-    let mut default_regions = config.default_regions.clone();
-    default_regions.extend(args.default_regions.iter().cloned());
-    let mut catalogs = config.catalogs.clone();
-    catalogs.extend(args.catalogs.iter().cloned());
-    let limits = config.limits.with(&args.limits);
     let input_options = input::InputOptions {
-        catalogs,
-        default_regions,
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),
-        source: args.source.clone(),
-        limits,
+        ..input::InputOptions::new(&config, &args.model, &args.source)
     };
+    let limits = input_options.limits;
     let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
         today: args.today.unwrap_or_else(crate::date::today_utc),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::Failure;
-use crate::adapters::{self, LoadOptions, Projection, source};
+use crate::adapters::{self, LoadOptions, Projection, ReadError, source};
 use crate::catalog::Catalog;
 use crate::model::Inventory;
 
@@ -56,6 +56,28 @@ impl SourceArgs {
     }
 }
 
+/// What shapes the model besides the inputs, for every command that builds one (`check`,
+/// `inventory`): added to what `juris.toml` says.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ModelArgs {
+    /// Region for a provider family whose configuration has none, e.g. aws=us-east-1; repeatable.
+    #[arg(long = "default-region", value_name = "FAMILY=REGION", value_parser = parse_pair)]
+    pub default_regions: Vec<(String, String)>,
+    /// A catalog extension file (TOML, same format as catalog/); repeatable.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    /// Set a limit, e.g. eval_steps=50000000 (see docs/limits.md); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = super::limits::parse_limit)]
+    pub limits: Vec<(String, u64)>,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("`{s}` is not FAMILY=REGION, e.g. aws=us-east-1")),
+    }
+}
+
 /// An input that cannot be read at all.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum InputError {
@@ -68,6 +90,16 @@ pub enum InputError {
         )
     )]
     Unreadable { path: String, reason: String },
+    /// An input over the `input_bytes` limit (a file refused before reading, a stream
+    /// cut off at the limit).
+    #[error("cannot read {path}: {reason}")]
+    #[diagnostic(
+        code(juris::E0032),
+        help(
+            "raise the limit with `--limit input_bytes=N` or `[limits] input_bytes = N` in juris.toml (docs/limits.md); a check holds the whole input in memory"
+        )
+    )]
+    TooLarge { path: String, reason: String },
     /// No input given.
     #[error("no input given")]
     #[diagnostic(
@@ -96,6 +128,25 @@ pub struct InputOptions {
 }
 
 /// The built-in catalog extended with the user's catalog files.
+impl InputOptions {
+    /// The configuration's catalogs, default regions and limits, with the command line's
+    /// added (and winning); every attribute kept, no digests.
+    pub fn new(config: &super::config::Config, model: &ModelArgs, source: &SourceArgs) -> Self {
+        let mut default_regions = config.default_regions.clone();
+        default_regions.extend(model.default_regions.iter().cloned());
+        let mut catalogs = config.catalogs.clone();
+        catalogs.extend(model.catalogs.iter().cloned());
+        InputOptions {
+            catalogs,
+            default_regions,
+            attribute_keys: None,
+            digests: false,
+            source: source.clone(),
+            limits: config.limits.with(&model.limits),
+        }
+    }
+}
+
 pub fn catalog(extensions: &[std::path::PathBuf]) -> Result<Catalog, Failure> {
     let mut catalog = Catalog::builtin();
     for path in extensions {
@@ -219,9 +270,14 @@ fn has_tf_files(dir: &Path) -> bool {
 /// the library's bounded reader, refusing more than `limit` bytes.
 pub fn read_bytes(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
     let path = (name != "-").then(|| std::path::Path::new(name));
-    adapters::read_source(path, limit).map_err(|e| InputError::Unreadable {
-        path: name.to_owned(),
-        reason: e.to_string(),
+    adapters::read_source(path, limit).map_err(|e| {
+        let (path, reason) = (name.to_owned(), e.to_string());
+        match e {
+            ReadError::TooLarge { .. } | ReadError::StreamTooLarge { .. } => {
+                InputError::TooLarge { path, reason }
+            }
+            _ => InputError::Unreadable { path, reason },
+        }
     })
 }
 

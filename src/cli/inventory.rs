@@ -15,16 +15,20 @@ pub struct InventoryArgs {
     pub inputs: Vec<String>,
     #[command(flatten)]
     pub source: input::SourceArgs,
+    #[command(flatten)]
+    pub model: input::ModelArgs,
+    /// Configuration file (default: juris.toml found upward from the current directory):
+    /// its catalogs, default regions and limits shape the model as for `juris check`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
-    let options = input::InputOptions {
-        source: args.source,
-        ..input::InputOptions::default()
-    };
+    let config = super::config::Config::load(args.config.as_deref())?;
+    let options = input::InputOptions::new(&config, &args.model, &args.source);
     let mut inventory = input::load_inputs(&args.inputs, &options)?.inventory;
     // The custody chains cite sources by id; the reader gets their titles and URLs.
     let catalog = input::catalog(&options.catalogs)?;

@@ -105,3 +105,42 @@ fn the_cli_prints_the_warning() {
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(r.stdout.contains("undetermined"), "{}", r.dump());
 }
+
+/// `juris inventory` builds the model the way `juris check` does: the default regions
+/// of `juris.toml` and of `--default-region` fill in what the plan leaves open, and
+/// its limits apply.
+#[test]
+fn inventory_takes_the_configuration_and_the_model_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, PLAN).expect("write");
+    let config = dir.path().join("juris.toml");
+    std::fs::write(&config, "[default_regions]\naws = \"eu-west-1\"\n").expect("write");
+    let plan = plan.to_string_lossy();
+    let config = config.to_string_lossy();
+    let region = |args: &[&str]| {
+        let r = cli_support::run(args);
+        assert_eq!(r.code, 0, "{}", r.dump());
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+        doc["resources"][0]["location"]["region"].clone()
+    };
+    assert_eq!(
+        region(&["inventory", "--config", &config, &plan]),
+        "eu-west-1"
+    );
+    assert_eq!(
+        region(&[
+            "inventory",
+            "--config",
+            &config,
+            "--default-region",
+            "aws=us-east-2",
+            &plan
+        ]),
+        "us-east-2"
+    );
+    let r = cli_support::run(&["inventory", "--limit", "input_bytes=100", &plan]);
+    assert_eq!(r.code, 2, "{}", r.dump());
+    assert!(r.stdout.is_empty(), "{}", r.dump());
+    assert!(r.stderr.contains("E0032"), "{}", r.dump());
+}

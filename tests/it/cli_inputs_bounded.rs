@@ -59,13 +59,27 @@ fn endless_zeros_on_standard_input_are_refused() {
 fn standard_input_past_the_limit_is_refused() {
     let seed = std::fs::read(root().join(SEED_PLAN)).expect("seed");
     let r = run_bounded(&["check", "--limit", "input_bytes=1000", "-"], Some(seed));
-    refused(&r, &["larger than the 1000-byte input limit"]);
+    refused(
+        &r,
+        &[
+            "larger than the 1000-byte input limit",
+            "E0032",
+            "--limit input_bytes=N",
+        ],
+    );
 }
 
 #[test]
 fn a_file_past_the_limit_is_refused_before_reading() {
     let r = run_bounded(&["check", "--limit", "input_bytes=1000", SEED_PLAN], None);
-    refused(&r, &["over the 1000-byte input limit"]);
+    refused(
+        &r,
+        &[
+            "over the 1000-byte input limit",
+            "E0032",
+            "--limit input_bytes=N",
+        ],
+    );
 }
 
 #[cfg(unix)]
