@@ -1,5 +1,7 @@
 //! The `juris` command: everything lives in the library; this only hands over.
 
+#![forbid(unsafe_code)]
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -213,7 +213,7 @@ impl PolicySet {
             return Err(diags);
         }
         let checked = crate::check::check(&parsed, &sources)?;
-        let program = crate::ir::lower::finish(checked.program);
+        let program = crate::fold::finish(checked.program);
         let compiled = Compiled::new(&program);
         Ok(PolicySet {
             program,

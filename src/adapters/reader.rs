@@ -79,6 +79,8 @@ const FIFO_WAIT_MS: i32 = 2000;
 
 /// Whether a named pipe has data or a writer that came and went within `ms`.
 #[cfg(unix)]
+// The crate denies unsafe code; std cannot poll a descriptor, so this libc call is allowed.
+#[allow(unsafe_code)]
 fn writer_within(file: &File, ms: i32) -> bool {
     use std::os::unix::io::AsRawFd;
     let mut fds = libc::pollfd {
@@ -103,6 +105,8 @@ fn writer_within(_: &File, _: i32) -> bool {
 /// Opens a non-regular file without waiting: opening a named pipe for reading blocks
 /// until a writer opens it, which may be never. Reads then wait for data as usual, and
 /// a pipe without a writer reads as empty.
+// The crate denies unsafe code; std cannot clear O_NONBLOCK, so this fcntl is allowed.
+#[allow(unsafe_code)]
 fn open_stream(path: &Path) -> std::io::Result<File> {
     #[cfg(unix)]
     {

@@ -1,7 +1,7 @@
 //! The built-in functions: their names, documentation lines and type rules.
 
-use super::types::{Rec, Type};
 use crate::ir::Builtin;
+use crate::ir::types::{Rec, Type};
 
 /// A built-in function as the checker sees it before its arguments are typed.
 pub struct BuiltinDef {

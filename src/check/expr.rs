@@ -3,9 +3,9 @@
 use super::builtins::{self, BUILTINS};
 use super::err::CheckError;
 use super::symbols::Target;
-use super::types::Type;
 use super::{Checker, Ctx, ItemRef};
 use crate::diag::{Span, did_you_mean};
+use crate::ir::types::Type;
 use crate::ir::{self, ArithOp, Builtin, CmpOp, Collect, ConstValue, Expr, ExprKind, Quant, SetOp};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as A, Literal, UnaryOp};
 
@@ -628,7 +628,7 @@ impl Checker<'_> {
 
     /// A regex pattern argument: constant, valid, and small enough to compile to a DFA.
     fn regex_arg(&mut self, pattern: &Expr, span: Span) -> Option<u32> {
-        let folded = ir::lower::fold(pattern.clone());
+        let folded = crate::fold::fold(pattern.clone());
         let Some(ConstValue::Str(p)) = folded.as_const() else {
             self.diags.push(CheckError::NotConstant {
                 what: "a regex pattern".into(),
@@ -641,7 +641,7 @@ impl Checker<'_> {
         if let Some(idx) = self.regexes.get_index_of(p.as_str()) {
             return Some(idx as u32);
         }
-        if let Err(reason) = crate::eval::regex::validate(p) {
+        if let Err(reason) = crate::semantics::regex::validate(p) {
             self.diags.push(CheckError::BadRegex {
                 reason,
                 src: self.src(span),

@@ -6,9 +6,9 @@ use indexmap::IndexMap;
 
 use super::err::CheckError;
 use super::symbols::Target;
-use super::types::{Rec, Type};
 use super::{Checker, Ctx};
 use crate::diag::{Span, did_you_mean};
+use crate::ir::types::{Rec, Type};
 use crate::ir::{self, Enforcement, Expectation, ExprKind, Severity, TestInput};
 use crate::syntax::ast::{self, ExprKind as A, Literal};
 

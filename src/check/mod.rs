@@ -9,17 +9,16 @@ pub mod err;
 mod expr;
 mod meta;
 pub mod symbols;
-pub mod types;
 
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostics, SourceMap, Span, did_you_mean};
+use crate::ir::types::Type;
 use crate::ir::{self, ConstValue, FnId, LabelId};
 use crate::syntax::ast;
 pub use err::CheckError;
-use types::Type;
 
 /// Calls may nest at most this deep, so evaluation never exhausts the stack.
 pub const MAX_CALL_DEPTH: usize = 32;
@@ -431,14 +430,14 @@ impl<'a> Checker<'a> {
         {
             self.mismatch(&format!("`{d}`"), &value.ty, c.value.span, None);
         }
-        let folded = ir::lower::fold(value);
+        let folded = crate::fold::fold(value);
         let state = match folded.as_const() {
             Some(v) => ConstState::Done(v.clone(), declared.unwrap_or(folded.ty.clone())),
             None => {
                 if self.diags.error_count() == errors_before {
                     let name = c.name.name.clone();
                     let (src, at) = (self.src(c.value.span), c.value.span.into());
-                    self.diags.push(match ir::lower::fold_limit(&folded) {
+                    self.diags.push(match crate::fold::fold_limit(&folded) {
                         Some(hit) => CheckError::ConstTooCostly {
                             name,
                             limit: hit.name(),

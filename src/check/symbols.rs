@@ -4,9 +4,9 @@
 //! returns these with the diagnostics; `juris check` never records them.
 
 use super::Checker;
-use super::types::{Rec, Type};
 use crate::diag::{Diagnostics, SourceMap, Span};
 use crate::ir::ConstValue;
+use crate::ir::types::{Rec, Type};
 use crate::syntax::ast;
 
 /// What a name in the source stands for.

@@ -11,7 +11,7 @@ use super::{
     ColorChoice, EXIT_FAIL, EXIT_PASS, Failure, PolicyArgs, input, output, print_warnings,
 };
 use crate::ir::Enforcement;
-use crate::report::{self, Format};
+use crate::report;
 use crate::runner::RunOptions;
 
 #[derive(Args, Debug)]
@@ -82,7 +82,7 @@ impl From<FailOn> for Enforcement {
 }
 
 pub fn parse_date(s: &str) -> Result<i32, String> {
-    crate::date::parse(s)
+    crate::semantics::date::parse(s)
         .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-11-26"))
 }
 
@@ -136,7 +136,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let limits = input_options.limits;
     let loaded = input::load_inputs(&args.inputs, &input_options)?;
     let options = RunOptions {
-        today: args.today.unwrap_or_else(crate::date::today_utc),
+        today: args.today.unwrap_or_else(crate::semantics::date::today_utc),
         rules: args.rules.clone(),
         fail_on: args
             .fail_on
@@ -144,6 +144,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
         limits: limits.eval(),
+        record_applied: args.format == Format::Junit,
         ..RunOptions::new(0)
     };
     let report = match args.engine {
@@ -165,7 +166,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let text = if stream_json {
         String::new()
     } else {
-        report::render(args.format, &ctx)
+        report::render(args.format.into(), &ctx)
     };
     // The audit record goes first: if the report then cannot be written, the record
     // is removed again, so a failed run leaves neither file behind.
@@ -276,7 +277,10 @@ fn evaluate_wasm(
         reason: e.to_string(),
     })?;
     if let serde_json::Value::Object(map) = &mut document {
-        map.insert("today".into(), crate::date::format(options.today).into());
+        map.insert(
+            "today".into(),
+            crate::semantics::date::format(options.today).into(),
+        );
         map.insert("fail_on".into(), options.fail_on.as_str().into());
     }
     let input = serde_json::to_vec(&document).map_err(|e| BadModuleOutput {
@@ -288,5 +292,43 @@ fn evaluate_wasm(
             reason: e.to_string(),
         })?;
     crate::runner::locate(&mut report, inventory);
+    if options.record_applied {
+        // The module reports findings, not the resources each rule applied to: those
+        // come from the native engine (both engines select the same resources, as
+        // tests/wasm_differential.rs checks).
+        report.applied = policy.evaluate(inventory, options)?.applied;
+    }
     Ok(report)
+}
+
+/// The output formats of `juris check` (the library's [`report::Format`], as the
+/// command line names them).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Grouped by rule, with evidence and the rule's source (default).
+    #[default]
+    Human,
+    /// The versioned report document (docs/output.md).
+    Json,
+    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per evaluated resource.
+    Junit,
+    /// GitHub Actions workflow commands (`::error ...`).
+    Github,
+    /// A pull-request summary (e.g. for $GITHUB_STEP_SUMMARY).
+    Markdown,
+}
+
+impl From<Format> for report::Format {
+    fn from(f: Format) -> report::Format {
+        match f {
+            Format::Human => report::Format::Human,
+            Format::Json => report::Format::Json,
+            Format::Sarif => report::Format::Sarif,
+            Format::Junit => report::Format::Junit,
+            Format::Github => report::Format::Github,
+            Format::Markdown => report::Format::Markdown,
+        }
+    }
 }

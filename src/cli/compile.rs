@@ -26,7 +26,7 @@ pub fn run(args: CompileArgs) -> Result<u8, Failure> {
     let policy = config::compile_policies(&args.policy, &config).map_err(Failure)?;
     super::print_warnings(policy.warnings(), super::ColorChoice::Auto);
     let options = CompileOptions {
-        today: args.today.unwrap_or_else(crate::date::today_utc),
+        today: args.today.unwrap_or_else(crate::semantics::date::today_utc),
     };
     let module = wasm::compile(policy.program(), &options)?;
     output::write_atomic(&args.output, &module)?;

@@ -4,6 +4,8 @@ use super::value::{Value, make_set};
 use super::{Evaluator, render};
 use crate::ir::{Builtin, Expr};
 use crate::model::Known;
+use crate::semantics::glob::glob;
+use crate::semantics::keys::canonical_key;
 
 impl<'a> Evaluator<'a> {
     pub(super) fn builtin(&mut self, b: Builtin, args: &'a [Expr], base: usize) -> Value<'a> {
@@ -89,7 +91,7 @@ impl<'a> Evaluator<'a> {
                     None => Value::Null,
                 },
             },
-            Builtin::Date => match a.as_str().and_then(crate::date::parse) {
+            Builtin::Date => match a.as_str().and_then(crate::semantics::date::parse) {
                 Some(d) => Value::Date(d),
                 None => Value::Null,
             },
@@ -237,14 +239,6 @@ fn contains_true(u: &serde_json::Value) -> bool {
     }
 }
 
-/// Canonical form of a tag key: lower case without separators, so
-/// `data-classification`, `data_classification` and `DataClassification` agree.
-pub fn canonical_key(k: &str) -> impl Iterator<Item = char> + '_ {
-    k.chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | ':' | '/'))
-        .flat_map(char::to_lowercase)
-}
-
 /// `tag(r, key)`: the value of the first tag whose key matches case- and
 /// separator-insensitively; unknown when the tags are unknown.
 pub fn tag<'a>(r: &'a crate::model::Resource, key: &str) -> Value<'a> {
@@ -260,68 +254,4 @@ pub fn tag<'a>(r: &'a crate::model::Resource, key: &str) -> Value<'a> {
         }
     }
     Value::Null
-}
-
-/// Glob matching: `*` matches any run of characters (including none), `?` exactly
-/// one, `\` escapes the next character; everything else matches itself.
-pub fn glob(text: &str, pattern: &str) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    let (mut ti, mut pi) = (0usize, 0usize);
-    // Position after the last `*` and the text position it was tried at.
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let step = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi + 1, ti));
-                pi += 1;
-                continue;
-            }
-            Some('?') => true,
-            Some('\\') if pi + 1 < p.len() && p[pi + 1] == t[ti] => {
-                pi += 1;
-                true
-            }
-            Some('\\') if pi + 1 < p.len() => false,
-            Some(c) => *c == t[ti],
-            None => false,
-        };
-        if step {
-            ti += 1;
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn glob_semantics() {
-        assert!(glob("module.a.aws_s3_bucket.b[\"x\"]", "module.a.*"));
-        assert!(glob("abc", "a?c"));
-        assert!(glob("abc", "*"));
-        assert!(glob("", "*"));
-        assert!(!glob("abc", "a?"));
-        assert!(glob("a*c", "a\\*c"));
-        assert!(!glob("abc", "a\\*c"));
-        assert!(glob("aws_s3_bucket.logs", "*.logs"));
-        assert!(!glob("aws_s3_bucket.logsx", "*.logs"));
-        assert!(glob("xaaab", "*a*b"));
-    }
-
-    #[test]
-    fn canonical_keys_agree() {
-        let c = |s: &str| canonical_key(s).collect::<String>();
-        assert_eq!(c("data-classification"), c("DataClassification"));
-        assert_eq!(c("data_classification"), c("Data Classification"));
-    }
 }

@@ -11,11 +11,10 @@ pub mod value;
 
 use indexmap::IndexMap;
 
-use crate::check::types::Field;
+use crate::ir::types::Field;
 use crate::ir::{self, Clause, Expr, ExprKind, LabelId, Program, Quant};
 use crate::model::{Known, Resource};
 pub use budget::{EvalLimits, LimitHit};
-pub use builtins::{canonical_key, glob};
 pub use value::{Tri, Value};
 
 /// What a rule concluded about one resource.
@@ -571,6 +570,8 @@ pub fn prefetch_ahead(resources: &[Resource], i: usize) {
 }
 
 #[inline]
+// The crate denies unsafe code; this prefetch intrinsic is one of its three exceptions.
+#[allow(unsafe_code)]
 fn prefetch_line(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch reads nothing and faults on nothing; every address given lies

@@ -1,18 +1,18 @@
 //! The intermediate representation: names resolved to slots and ids, fields resolved
 //! to [`Field`]s, constants folded, constant sets interned for hashed lookup.
 //!
-//! The checker builds it; [`lower::finish`] folds and interns; the evaluator and the
+//! The checker builds it; [`crate::fold::finish`] (a pass above this module) folds and interns; the evaluator and the
 //! WebAssembly backend both take a finished [`Program`] and nothing else.
 
-pub mod lower;
+pub mod types;
 mod value;
 
 pub use value::ConstValue;
 
 use std::collections::BTreeSet;
 
-use crate::check::types::{Field, Type};
 use crate::diag::Position;
+use types::{Field, Type};
 
 pub type FnId = u32;
 pub type SetId = u32;
@@ -172,7 +172,7 @@ pub struct Exception {
 }
 
 fn ser_date<S: serde::Serializer>(d: &i32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::date::format(*d))
+    s.serialize_str(&crate::semantics::date::format(*d))
 }
 
 /// A policy unit test (`juris test`).

@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use crate::check::builtins::BUILTINS;
-use crate::check::types::{Rec, Type};
 use crate::diag::Span;
+use crate::ir::types::{Rec, Type};
 use crate::syntax::ast::{self, ExprKind, ItemKind};
 
 use super::query::type_ending_at;

@@ -2,7 +2,7 @@
 //! what docs/inventory.md and docs/language.md say, shortened. A test keeps it
 //! complete: every field and every built-in has a line.
 
-use crate::check::types::Rec;
+use crate::ir::types::Rec;
 
 /// What a field of a model record holds.
 pub fn field(rec: Rec, name: &str) -> Option<&'static str> {

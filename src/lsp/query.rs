@@ -4,9 +4,9 @@
 
 use crate::check::builtins;
 use crate::check::symbols::{Target, declared_rule_id};
-use crate::check::types::{Rec, Type};
 use crate::diag::Span;
 use crate::ir::ConstValue;
+use crate::ir::types::{Rec, Type};
 use crate::syntax::ast::{self, ExprKind, ItemKind, Literal};
 
 use super::docs;
@@ -398,7 +398,7 @@ fn meta_lines(meta: &[ast::MetaEntry]) -> String {
 fn literal_text(e: &ast::Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Literal(Literal::Str(s)) => Some(s.clone()),
-        ExprKind::Literal(Literal::Date(d)) => Some(crate::date::format(*d)),
+        ExprKind::Literal(Literal::Date(d)) => Some(crate::semantics::date::format(*d)),
         ExprKind::Name(n) => Some(n.clone()),
         _ => None,
     }
@@ -412,7 +412,7 @@ pub fn const_text(v: &ConstValue) -> String {
         ConstValue::Bool(b) => b.to_string(),
         ConstValue::Int(i) => i.to_string(),
         ConstValue::Str(s) => format!("{s:?}"),
-        ConstValue::Date(d) => crate::date::format(*d),
+        ConstValue::Date(d) => crate::semantics::date::format(*d),
         ConstValue::List(items) => format!("[{}]", join(items)),
         ConstValue::Set(items) => format!("{{{}}}", join(items)),
         ConstValue::Record(fields) => {

@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::check::symbols::{self, Declared, Reference};
-use crate::check::types::Type;
 use crate::diag::{SourceFile, SourceMap, Span};
+use crate::ir::types::Type;
 use crate::syntax::{self, ast};
 
 /// A document's index in the workspace; stable for the server's lifetime, and the

@@ -2,6 +2,8 @@
 //! resource the rule applied to (passes included), a failure per blocking finding.
 //! Excepted findings are skipped tests (the reason as the message); findings that
 //! do not block pass, with their outcome in properties and the message on stdout.
+//! The test cases are the report's [`crate::runner::Report::applied`]: run with
+//! [`crate::runner::RunOptions::record_applied`] for them.
 
 use std::collections::HashMap;
 

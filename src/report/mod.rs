@@ -12,13 +12,12 @@ mod residency;
 mod sarif;
 
 use crate::PolicySet;
-use crate::eval::Evaluator;
 use crate::ir::RuleMeta;
 use crate::model::{Inventory, Resource};
 use crate::runner::{Finding, Report, RunOptions};
 
-/// The output formats of `juris check`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
     /// Grouped by rule, with evidence and the rule's source (default).
     #[default]
@@ -74,22 +73,20 @@ impl<'a> Context<'a> {
 
     /// Per rule that ran (sorted by id), the resources it applied to, in inventory
     /// order: the (rule, resource) pairs the summary counts as `evaluated`, passes
-    /// included. Re-runs the selection clauses; only JUnit needs it.
+    /// included. Only JUnit needs it: it is the report's [`Report::applied`], which the
+    /// runner records when [`RunOptions::record_applied`] asks for it.
     pub fn evaluated(&self) -> Vec<(&'a RuleMeta, Vec<&'a Resource>)> {
-        let program = self.policy.program();
-        let mut ev = Evaluator::new(program, self.policy.compiled(), self.options.today)
-            .with_limits(self.options.limits);
-        self.rules_run()
-            .into_iter()
-            .filter_map(|meta| program.rule(&meta.id).map(|rule| (meta, rule)))
-            .map(|(meta, rule)| {
-                let applied = self
-                    .inventory
+        self.report
+            .applied
+            .iter()
+            .filter_map(|a| {
+                let meta = self.rule(&a.rule)?;
+                let resources = a
                     .resources
                     .iter()
-                    .filter(|r| ev.rule(rule, r).is_some())
+                    .filter_map(|&i| self.inventory.resources.get(i))
                     .collect();
-                (meta, applied)
+                Some((meta, resources))
             })
             .collect()
     }

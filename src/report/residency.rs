@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::eval::canonical_key;
 use crate::model::{Custody, Known, Location, Resource};
 use crate::runner::Finding;
+use crate::semantics::keys::canonical_key;
 
 /// The class of resources whose tags are only known after apply.
 pub const UNKNOWN: &str = "unknown";

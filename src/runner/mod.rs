@@ -14,19 +14,14 @@ use serde::{Deserialize, Serialize};
 
 pub use err::RunError;
 
-use crate::eval::glob;
 use crate::eval::{Compiled, EvalLimits, Evaluator, Explanation, LimitHit, Outcome};
 use crate::ir::{Enforcement, Exception, Program, RuleMeta, Severity};
 use crate::model::{Declaration, Inventory, Resource};
-
-/// Version of the report document.
-pub const REPORT_VERSION: u32 = 1;
+use crate::semantics::glob::glob;
+pub use crate::semantics::{MAX_EXCEPTION_DAYS, REPORT_VERSION};
 
 /// Progress is reported every this many resources.
 const PROGRESS_EVERY: usize = 1024;
-
-/// Exceptions may not be granted for longer than this.
-pub const MAX_EXCEPTION_DAYS: i32 = 366;
 
 /// How to run a check.
 #[derive(Clone, Debug)]
@@ -42,6 +37,9 @@ pub struct RunOptions {
     pub threads: usize,
     /// What one rule may spend on one resource (steps, value size).
     pub limits: EvalLimits,
+    /// Record in [`Report::applied`] which resources each rule applied to (the JUnit
+    /// report's test cases); off by default, as nothing else needs it.
+    pub record_applied: bool,
 }
 
 impl RunOptions {
@@ -52,6 +50,7 @@ impl RunOptions {
             fail_on: Enforcement::Soft,
             threads: 0,
             limits: EvalLimits::default(),
+            record_applied: false,
         }
     }
 }
@@ -67,6 +66,20 @@ pub struct Report {
     /// Every exception in the policy set and what became of it.
     pub exceptions: Vec<ExceptionStatus>,
     pub summary: Summary,
+    /// With [`RunOptions::record_applied`]: per rule that ran, sorted by id, the
+    /// resources it applied to (passes included). Not part of the report document.
+    #[serde(skip)]
+    pub applied: Vec<Applied>,
+}
+
+/// The resources one rule applied to: the (rule, resource) pairs the summary counts as
+/// `evaluated`, so a renderer can list passes too without running the rules again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// The rule's id.
+    pub rule: String,
+    /// Indexes into the inventory's resources, in inventory order.
+    pub resources: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -243,10 +256,14 @@ pub fn run_with_progress(
     };
     let mut matched: Vec<Vec<String>> = vec![Vec::new(); program.exceptions.len()];
     let mut findings = Vec::new();
+    let mut applied: Vec<Vec<usize>> = vec![Vec::new(); work.rules.len()];
     for part in parts {
         summary.evaluated += part.evaluated;
         summary.passed += part.passed;
         findings.extend(part.findings);
+        for (all, some) in applied.iter_mut().zip(part.applied) {
+            all.extend(some);
+        }
         for (all, some) in matched.iter_mut().zip(part.matched) {
             all.extend(some);
         }
@@ -289,7 +306,7 @@ pub fn run_with_progress(
                 rule: e.rule.clone(),
                 resources: e.resources.clone(),
                 state,
-                expires: crate::date::format(e.expires),
+                expires: crate::semantics::date::format(e.expires),
                 reason: e.reason.clone(),
                 approved_by: e.approved_by.clone(),
                 matched: m,
@@ -307,14 +324,37 @@ pub fn run_with_progress(
     summary.failed = summary.blocking > 0;
     let mut report = Report {
         version: REPORT_VERSION,
-        today: crate::date::format(options.today),
+        today: crate::semantics::date::format(options.today),
         fail_on: options.fail_on,
         findings,
         exceptions,
         summary,
+        applied: applied_by_rule(&work.rules, applied, options),
     };
     locate(&mut report, inventory);
     Ok(report)
+}
+
+/// [`Report::applied`] from what the chunks recorded: sorted by rule id, empty unless
+/// the options asked for it.
+fn applied_by_rule(
+    rules: &[&crate::ir::Rule],
+    applied: Vec<Vec<usize>>,
+    options: &RunOptions,
+) -> Vec<Applied> {
+    if !options.record_applied {
+        return Vec::new();
+    }
+    let mut out: Vec<Applied> = rules
+        .iter()
+        .zip(applied)
+        .map(|(r, resources)| Applied {
+            rule: r.meta.id.clone(),
+            resources,
+        })
+        .collect();
+    out.sort_by(|a, b| a.rule.cmp(&b.rule));
+    out
 }
 
 /// Points each finding at the source that declares its resource and, for a finding
@@ -393,6 +433,9 @@ struct Partial {
     passed: usize,
     /// Per exception, the addresses it matched.
     matched: Vec<Vec<String>>,
+    /// Per rule (in `Work::rules` order), the inventory indexes of the resources it
+    /// applied to, when the options ask for them.
+    applied: Vec<Vec<usize>>,
 }
 
 /// The rules to run and what they need, shared by the threads that run them.
@@ -441,17 +484,19 @@ impl Work<'_> {
                     let spawned = std::thread::Builder::new()
                         .name("juris-evaluate".into())
                         .stack_size(crate::diag::COMPILER_STACK)
-                        .spawn_scoped(scope, move || self.evaluate(k + 1, chunk, &mut |_, _| {}));
+                        .spawn_scoped(scope, move || {
+                            self.evaluate(k + 1, (k + 1) * size, chunk, &mut |_, _| {})
+                        });
                     (k + 1, chunk, spawned)
                 })
                 .collect();
-            let mut parts = vec![self.evaluate(0, first, progress)];
+            let mut parts = vec![self.evaluate(0, 0, first, progress)];
             for (k, chunk, spawned) in others {
                 let part = match spawned.map(|h| h.join()) {
                     Ok(Ok(part)) => part,
                     Ok(Err(panic)) => std::panic::resume_unwind(panic),
                     // No thread to be had: evaluate the chunk here.
-                    Err(_) => self.evaluate(k, chunk, &mut |_, _| {}),
+                    Err(_) => self.evaluate(k, k * size, chunk, &mut |_, _| {}),
                 };
                 parts.push(part);
             }
@@ -464,6 +509,7 @@ impl Work<'_> {
     fn evaluate(
         &self,
         chunk: usize,
+        offset: usize,
         resources: &[Resource],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Partial, RunError> {
@@ -475,6 +521,14 @@ impl Work<'_> {
             evaluated: 0,
             passed: 0,
             matched: vec![Vec::new(); program.exceptions.len()],
+            applied: vec![
+                Vec::new();
+                if options.record_applied {
+                    self.rules.len()
+                } else {
+                    0
+                }
+            ],
         };
         for (i, resource) in resources.iter().enumerate() {
             if self.failed.load(Ordering::Relaxed) < chunk {
@@ -486,13 +540,16 @@ impl Work<'_> {
                 let done = self.done.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
                 progress(done.min(self.total), self.total);
             }
-            for (rule, exceptions) in self.rules.iter().zip(&self.exceptions_of) {
+            for (r, (rule, exceptions)) in self.rules.iter().zip(&self.exceptions_of).enumerate() {
                 let outcome = ev.rule(rule, resource);
                 self.within_limits(chunk, &ev, rule, resource)?;
                 let Some(outcome) = outcome else {
                     continue;
                 };
                 part.evaluated += 1;
+                if let Some(applied) = part.applied.get_mut(r) {
+                    applied.push(offset + i);
+                }
                 let outcome = match outcome {
                     Outcome::Pass => {
                         part.passed += 1;
@@ -595,7 +652,7 @@ fn exception_ref(e: &Exception) -> ExceptionRef {
         name: e.name.clone(),
         reason: e.reason.clone(),
         approved_by: e.approved_by.clone(),
-        expires: crate::date::format(e.expires),
+        expires: crate::semantics::date::format(e.expires),
         ticket: e.ticket.clone(),
     }
 }
@@ -606,8 +663,8 @@ pub fn validate_exceptions(exceptions: &[Exception], today: i32) -> Result<(), R
         if e.expires > today + MAX_EXCEPTION_DAYS {
             return Err(RunError::ExceptionTooLong {
                 name: e.name.clone(),
-                expires: crate::date::format(e.expires),
-                today: crate::date::format(today),
+                expires: crate::semantics::date::format(e.expires),
+                today: crate::semantics::date::format(today),
                 position: e.position.to_string(),
             });
         }

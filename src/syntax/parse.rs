@@ -600,10 +600,12 @@ impl Builder<'_> {
             }
             Rule::date => {
                 let text = pair.as_str();
-                let d = crate::date::parse(text).ok_or_else(|| SyntaxError::InvalidDate {
-                    text: text.to_owned(),
-                    src: self.file.named(),
-                    at: span.into(),
+                let d = crate::semantics::date::parse(text).ok_or_else(|| {
+                    SyntaxError::InvalidDate {
+                        text: text.to_owned(),
+                        src: self.file.named(),
+                        at: span.into(),
+                    }
                 })?;
                 Ok(Expr {
                     kind: ExprKind::Literal(Literal::Date(d)),

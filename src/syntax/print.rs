@@ -288,7 +288,7 @@ impl Printer<'_> {
             Literal::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Literal::Null => out.push_str("null"),
             Literal::Int(i) => out.push_str(&i.to_string()),
-            Literal::Date(d) => out.push_str(&crate::date::format(*d)),
+            Literal::Date(d) => out.push_str(&crate::semantics::date::format(*d)),
             Literal::Str(_) => out.push_str(self.source(e)),
         }
     }

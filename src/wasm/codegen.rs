@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::check::types::{Rec, Type};
+use crate::ir::types::{Rec, Type};
 
 use crate::ir::{
     ArithOp, Builtin, Clause, CmpOp, Collect, Expr, ExprKind, Function, InterpPart, Program, Quant,
@@ -268,7 +268,7 @@ impl Gen<'_> {
             Builtin::Tag => match args.get(1).and_then(Expr::as_const) {
                 // A constant key is put in canonical form now, not at every call.
                 Some(crate::ir::ConstValue::Str(k)) => {
-                    let canonical: String = crate::eval::canonical_key(k).collect();
+                    let canonical: String = crate::semantics::keys::canonical_key(k).collect();
                     format!(
                         "(call $b_tag_canonical {} (i32.const {}))",
                         arg(0),

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::check::types::Field;
 use crate::ir::ConstValue;
+use crate::ir::types::Field;
 
 /// Where static data starts; addresses below are never valid pointers.
 pub const DATA_BASE: u32 = 1024;

@@ -61,7 +61,7 @@ pub struct CompileOptions {
 impl Default for CompileOptions {
     fn default() -> Self {
         CompileOptions {
-            today: crate::date::today_utc(),
+            today: crate::semantics::date::today_utc(),
         }
     }
 }
@@ -371,10 +371,10 @@ fn runtime_data(data: &mut Data, program: &Program) {
     data.symbol("E_OPTIONS", code::OPTIONS);
     data.symbol("E_EXCEPTION", code::EXCEPTION);
     data.symbol("E_ABI", code::ABI);
-    data.symbol("REPORT_VERSION", crate::runner::REPORT_VERSION as i64);
+    data.symbol("REPORT_VERSION", crate::semantics::REPORT_VERSION as i64);
     data.symbol(
         "MAX_EXCEPTION_DAYS",
-        crate::runner::MAX_EXCEPTION_DAYS as i64,
+        crate::semantics::MAX_EXCEPTION_DAYS as i64,
     );
 }
 
@@ -437,7 +437,7 @@ fn program_tables(data: &mut Data, program: &Program, opts: &CompileOptions) {
             data.str(&e.reason),
             data.str(&e.approved_by),
             e.expires as u32,
-            data.str(&crate::date::format(e.expires)),
+            data.str(&crate::semantics::date::format(e.expires)),
             e.ticket.as_deref().map(|t| data.str(t)).unwrap_or(0),
             data.str(&e.position.to_string()),
             i as u32,
@@ -534,8 +534,8 @@ fn meta_json(program: &Program, opts: &CompileOptions) -> Vec<u8> {
     let meta = serde_json::json!({
         "abi": ABI_VERSION,
         "juris": env!("CARGO_PKG_VERSION"),
-        "report_version": crate::runner::REPORT_VERSION,
-        "default_today": crate::date::format(opts.today),
+        "report_version": crate::semantics::REPORT_VERSION,
+        "default_today": crate::semantics::date::format(opts.today),
         "rules": rules,
         "exceptions": program.exceptions,
     });

@@ -20,7 +20,7 @@ const QUIT: u8 = 4;
 
 /// Lay out a pattern's tables; returns the regex descriptor's address.
 pub fn emit(pattern: &str, data: &mut Data) -> Result<u32, String> {
-    let re = crate::eval::regex::build_dfa(pattern)?;
+    let re = crate::semantics::regex::build_dfa(pattern)?;
     let fwd = re.forward();
     let rev = re.reverse();
     let mut flags = 0u32;

@@ -106,7 +106,7 @@ fn exercise(name: &str, text: &str) -> Stage {
     let Ok(checked) = juris::check::check(&asts, &sm) else {
         return Stage::Check;
     };
-    let program = juris::ir::lower::finish(checked.program);
+    let program = juris::fold::finish(checked.program);
     let compiled = juris::eval::Compiled::new(&program);
     let today = support::today();
     let _ = juris::runner::run(

@@ -1,10 +1,15 @@
 //! Finishing the IR: constant folding (by running the evaluator on constant
 //! sub-expressions, so folding can never disagree with evaluation) and interning of
 //! constant sets, so `x in foreign_adversaries` is one hash lookup.
+//!
+//! A pass above [`crate::ir`] and [`crate::eval`]: the IR is plain data that the
+//! evaluator reads, so the pass that needs both lives over both rather than inside the
+//! IR (docs/architecture.md). The checker folds through it too, to refuse a constant
+//! whose value is wrong (a bad regex pattern, a constant past a limit).
 
-use super::{Builtin, Clause, ConstSet, ConstValue, Expr, ExprKind, Program};
-use crate::check::types::Type;
 use crate::eval::{Compiled, Evaluator, LimitHit, Value};
+use crate::ir::types::Type;
+use crate::ir::{Builtin, Clause, ConstSet, ConstValue, Expr, ExprKind, Program};
 
 /// Fold constant sub-expressions of one expression.
 pub fn fold(e: Expr) -> Expr {
@@ -147,7 +152,7 @@ fn map_children(kind: ExprKind, f: &mut dyn FnMut(Expr) -> Expr) -> ExprKind {
             parts
                 .into_iter()
                 .map(|p| match p {
-                    super::InterpPart::Expr(e) => super::InterpPart::Expr(*b(Box::new(e))),
+                    crate::ir::InterpPart::Expr(e) => crate::ir::InterpPart::Expr(*b(Box::new(e))),
                     t => t,
                 })
                 .collect(),
