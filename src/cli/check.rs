@@ -295,7 +295,7 @@ fn evaluate_wasm(
     if options.record_applied {
         // The module reports findings, not the resources each rule applied to: those
         // come from the native engine (both engines select the same resources, as
-        // tests/wasm_differential.rs checks).
+        // tests/it/wasm_differential.rs checks).
         report.applied = policy.evaluate(inventory, options)?.applied;
     }
     Ok(report)
