@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use divan::Bencher;
-use juris::lsp::workspace::{DocId, Workspace};
+use juris::cli::lsp::workspace::{DocId, Workspace};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::json;
 
@@ -163,7 +163,7 @@ impl Session {
         }
         let (server, client) = Connection::memory();
         let handle = std::thread::spawn(move || {
-            let _ = juris::lsp::serve(&server);
+            let _ = juris::cli::lsp::serve(&server);
         });
         let root = format!("file://{}", dir.path().display());
         let mut s = Session {

@@ -64,7 +64,6 @@ pub mod eval;
 pub mod fmt;
 pub mod fold;
 pub mod ir;
-pub mod lsp;
 pub mod model;
 pub mod policy;
 pub mod runner;
@@ -74,6 +73,7 @@ pub mod wasm;
 
 pub use policy::PolicySet;
 pub use semantics::date;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod report;
 pub mod testing;

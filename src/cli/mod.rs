@@ -9,7 +9,7 @@ mod fmt;
 mod input;
 mod inventory;
 mod limits;
-mod lsp;
+pub mod lsp;
 mod output;
 mod rules;
 mod test;

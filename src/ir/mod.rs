@@ -1,8 +1,9 @@
 //! The intermediate representation: names resolved to slots and ids, fields resolved
 //! to [`Field`]s, constants folded, constant sets interned for hashed lookup.
 //!
-//! The checker builds it; [`crate::fold::finish`] (a pass above this module) folds and interns; the evaluator and the
-//! WebAssembly backend both take a finished [`Program`] and nothing else.
+//! The checker builds it; the fold pass (`fold::finish`, above this module) folds and
+//! interns; the evaluator and the WebAssembly backend both take a finished [`Program`]
+//! and nothing else.
 
 pub mod types;
 mod value;

@@ -30,6 +30,7 @@
 
 mod codegen;
 mod err;
+#[cfg(feature = "wasm-runtime")]
 mod host;
 mod layout;
 mod regex;
@@ -38,6 +39,7 @@ pub mod unicode;
 use std::fmt::Write;
 
 pub use err::WasmError;
+#[cfg(feature = "wasm-runtime")]
 pub use host::{Limits, ModuleMeta, WasmInstance, WasmPolicy};
 pub use layout::code as error_code;
 

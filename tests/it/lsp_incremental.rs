@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use juris::lsp::workspace::{DocId, Workspace};
+use juris::cli::lsp::workspace::{DocId, Workspace};
 use proptest::prelude::*;
 
 const BASE: &str = r#"package acme.base

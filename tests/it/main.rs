@@ -24,6 +24,7 @@ mod adapters_state;
 mod adapters_strict;
 mod adapters_tags;
 mod adapters_truncation;
+mod architecture;
 mod catalog_builtin;
 mod catalog_extend;
 mod catalog_vendors;

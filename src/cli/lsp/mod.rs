@@ -1,4 +1,5 @@
 //! `juris lsp`: a Language Server for `.juris` files over standard input and output.
+//! It is part of the command line (the `cli` feature): an embedder links neither.
 //!
 //! The whole policy set is checked as `juris check` checks it (the workspace's
 //! `.juris` files with the standard library and rules), and kept checked as
@@ -16,6 +17,10 @@ pub mod workspace;
 
 pub use server::serve;
 
+use clap::Args;
+
+use super::{EXIT_ERROR, EXIT_PASS, Failure};
+
 /// Serve one session over standard input and output; returns when the client
 /// sends `exit` or closes the input.
 pub fn run_stdio() -> std::io::Result<()> {
@@ -25,4 +30,22 @@ pub fn run_stdio() -> std::io::Result<()> {
     drop(connection);
     threads.join()?;
     result
+}
+
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Talk over standard input and output (the only transport; accepted because
+    /// many editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+pub fn run(_args: LspArgs) -> Result<u8, Failure> {
+    match run_stdio() {
+        Ok(()) => Ok(EXIT_PASS),
+        Err(e) => {
+            eprintln!("juris lsp: {e}");
+            Ok(EXIT_ERROR)
+        }
+    }
 }
