@@ -792,3 +792,84 @@ fn eval_depth(e: &ir::Expr, functions: &[usize]) -> usize {
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    fn check_text(text: &str) -> Result<Checked, Diagnostics> {
+        let mut sm = SourceMap::default();
+        let file = SourceFile::new("p.juris", text);
+        let parsed = crate::syntax::parse_file(0, &file).expect("it parses");
+        sm.add(file);
+        check(&[parsed], &sm)
+    }
+
+    fn checks(text: &str) -> Checked {
+        check_text(text).unwrap_or_else(|d| panic!("{}", d.render_plain()))
+    }
+
+    fn errors(text: &str) -> Diagnostics {
+        match check_text(text) {
+            Ok(_) => panic!("checked without an error:\n{text}"),
+            Err(d) => d,
+        }
+    }
+
+    fn rule(body: &str) -> String {
+        format!(
+            "package p\nrule r {{\n  id: \"P-1\" severity: high enforce: hard\n  for r in resources\n{body}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn a_well_typed_rule_lowers_to_one_ir_rule() {
+        let checked = checks(&rule("  deny if r.type == \"aws_s3_bucket\""));
+        assert_eq!(checked.program.rules.len(), 1);
+        assert_eq!(
+            checked.program.rule("P-1").map(|r| r.meta.id.as_str()),
+            Some("P-1")
+        );
+        assert!(checked.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_field_is_e0202_with_the_closest_name() {
+        let err = errors(&rule("  deny if r.tpye == \"x\""));
+        assert_eq!(err.codes(), ["juris::E0202"]);
+        assert!(
+            err.render_plain().contains("`type`"),
+            "{}",
+            err.render_plain()
+        );
+    }
+
+    #[test]
+    fn an_unknown_name_is_e0201() {
+        let err = errors(&rule("  deny if s.type == \"x\""));
+        assert_eq!(err.codes(), ["juris::E0201"]);
+    }
+
+    #[test]
+    fn every_error_is_reported_not_only_the_first() {
+        let err = errors(&rule("  where s.type == \"x\"\n  deny if nope(r)"));
+        assert_eq!(err.codes(), ["juris::E0201", "juris::E0203"]);
+    }
+
+    #[test]
+    fn an_unused_binding_is_a_warning_not_an_error() {
+        let checked = checks(&rule("  let unused = 1\n  deny if false"));
+        assert_eq!(checked.warnings.codes(), ["juris::W0101"]);
+    }
+
+    #[test]
+    fn a_constant_that_depends_on_itself_is_refused() {
+        let err = errors("package p\nconst a = b\nconst b = a\n");
+        assert!(
+            err.codes().iter().all(|c| c == "juris::E0209"),
+            "{:?}",
+            err.codes()
+        );
+    }
+}

@@ -265,3 +265,103 @@ pub fn index<'a>(c: Value<'a>, i: Value<'a>) -> Value<'a> {
         _ => Value::Null,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list<'a>(items: Vec<Value<'a>>) -> Value<'a> {
+        Value::List(items.into())
+    }
+
+    #[test]
+    fn equality_is_unknown_only_when_an_operand_is() {
+        assert_eq!(equal(&Value::Str("CN"), &Value::Str("CN")), Some(true));
+        assert_eq!(equal(&Value::Str("CN"), &Value::Unknown), None);
+        assert_eq!(equal(&Value::Null, &Value::Str("CN")), Some(false));
+        // A list with an unknown member equals another only if the known parts allow it.
+        let a = list(vec![Value::Str("a"), Value::Unknown]);
+        assert_eq!(
+            equal(&a, &list(vec![Value::Str("a"), Value::Str("b")])),
+            None
+        );
+        assert_eq!(
+            equal(&a, &list(vec![Value::Str("x"), Value::Str("b")])),
+            Some(false)
+        );
+        assert_eq!(equal(&a, &list(vec![Value::Str("a")])), Some(false));
+    }
+
+    #[test]
+    fn comparisons_of_unknowns_are_unknown() {
+        assert_eq!(
+            compare_op(CmpOp::Lt, &Value::Int(1), &Value::Int(2)),
+            Some(true)
+        );
+        assert_eq!(
+            compare_op(CmpOp::Ge, &Value::Date(10), &Value::Date(3)),
+            Some(true)
+        );
+        assert_eq!(compare_op(CmpOp::Lt, &Value::Unknown, &Value::Int(2)), None);
+        assert_eq!(
+            compare_op(CmpOp::Ne, &Value::Str("a"), &Value::Unknown),
+            None
+        );
+    }
+
+    #[test]
+    fn membership_decides_what_the_known_members_decide() {
+        let c = list(vec![Value::Str("CN"), Value::Unknown]);
+        assert_eq!(member(&Value::Str("CN"), &c), Some(true));
+        // "US" may be the unknown member.
+        assert_eq!(member(&Value::Str("US"), &c), None);
+        assert_eq!(member(&Value::Unknown, &list(vec![])), Some(false));
+        assert_eq!(member(&Value::Str("CN"), &Value::Unknown), None);
+        let known = list(vec![Value::Str("CN"), Value::Str("RU")]);
+        assert_eq!(member(&Value::Str("US"), &known), Some(false));
+        assert_eq!(subset(&list(vec![Value::Str("RU")]), &known), Some(true));
+        assert_eq!(subset(&list(vec![Value::Str("US")]), &c), None);
+    }
+
+    #[test]
+    fn the_empty_set_absorbs_an_unknown_operand() {
+        let empty = || make_set(Vec::new());
+        assert!(set_op(SetOp::Intersect, empty(), Value::Unknown).is_empty());
+        assert!(set_op(SetOp::Minus, empty(), Value::Unknown).is_empty());
+        assert!(set_op(SetOp::Union, empty(), Value::Unknown).is_unknown());
+        let a = make_set(vec![Value::Str("a"), Value::Str("b")]);
+        let b = make_set(vec![Value::Str("b"), Value::Str("c")]);
+        let u = set_op(SetOp::Union, a.clone(), b.clone());
+        assert_eq!(u.len(), 3);
+        let i = set_op(SetOp::Intersect, a.clone(), b.clone());
+        assert_eq!(equal(&i, &make_set(vec![Value::Str("b")])), Some(true));
+        let m = set_op(SetOp::Minus, a, b);
+        assert_eq!(equal(&m, &make_set(vec![Value::Str("a")])), Some(true));
+    }
+
+    #[test]
+    fn arithmetic_stays_in_range_and_types() {
+        let int = |v: Value| match v {
+            Value::Int(i) => i,
+            other => panic!("not an int: {other:?}"),
+        };
+        assert_eq!(
+            int(arith(ArithOp::Add, Value::Int(i64::MAX), Value::Int(1))),
+            i64::MIN
+        );
+        assert_eq!(int(arith(ArithOp::Sub, Value::Date(10), Value::Date(3))), 7);
+        assert!(matches!(
+            arith(ArithOp::Add, Value::Date(0), Value::Int(i64::MAX)),
+            Value::Date(1_000_000)
+        ));
+        assert_eq!(
+            arith(ArithOp::Add, Value::Str("a"), Value::Str("b")).as_str(),
+            Some("ab")
+        );
+        assert!(matches!(
+            arith(ArithOp::Sub, Value::Str("a"), Value::Int(1)),
+            Value::Null
+        ));
+        assert!(arith(ArithOp::Add, Value::Int(1), Value::Unknown).is_unknown());
+    }
+}

@@ -42,6 +42,6 @@ pub enum RunError {
 
     /// `--rule` named a rule id that no rule has.
     #[error("no rule has id `{id}`")]
-    #[diagnostic(code(juris::E0501), help("the rule ids are: {}", known.join(", ")))]
+    #[diagnostic(code(juris::E0505), help("the rule ids are: {}", known.join(", ")))]
     UnknownRule { id: String, known: Vec<String> },
 }

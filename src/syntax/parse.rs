@@ -1191,3 +1191,81 @@ fn hint(found: Option<&str>, expected: &[String]) -> Option<String> {
 fn is_keyword(w: &str) -> bool {
     super::KEYWORDS.contains(&w)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = "package acme.residency\n\n/// Buckets stay home.\nrule home {\n  id: \"A-1\" severity: high enforce: hard\n  for r in resources\n  where r.type == \"aws_s3_bucket\"\n  deny if r.location.country != \"US\"\n}\n";
+
+    fn parse(text: &str) -> Result<File, SyntaxError> {
+        parse_file(0, &SourceFile::new("p.juris", text))
+    }
+
+    fn message(e: SyntaxError) -> String {
+        let mut d = crate::diag::Diagnostics::new();
+        d.push(e);
+        d.render_plain()
+    }
+
+    #[test]
+    fn a_file_is_a_package_and_its_items_with_their_docs_and_spans() {
+        let file = parse(POLICY).expect("it parses");
+        assert_eq!(file.package.dotted(), "acme.residency");
+        assert_eq!(file.items.len(), 1);
+        let item = &file.items[0];
+        assert_eq!(item.docs, ["Buckets stay home."]);
+        let ItemKind::Rule(rule) = &item.kind else {
+            panic!("not a rule: {:?}", item.kind)
+        };
+        assert_eq!(rule.name.name, "home");
+        assert_eq!(rule.var.name, "r");
+        assert_eq!(rule.meta.len(), 3);
+        assert_eq!(rule.clauses.len(), 1);
+        // The item's span runs from its docs to its closing brace.
+        let (start, end) = (item.span.start as usize, item.span.end as usize);
+        assert!(POLICY[start..end].starts_with("/// Buckets stay home.\nrule home"));
+        assert!(POLICY[start..end].ends_with('}'));
+    }
+
+    #[test]
+    fn a_file_without_a_package_line_says_so() {
+        for text in ["rule r {}\n", ""] {
+            let err = message(parse(text).expect_err("no package"));
+            assert!(err.contains("package"), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_error_names_what_was_expected_not_grammar_rules() {
+        let err = parse(
+            "package p\nrule r {\n  id: \"X\"\n  for r in resources\n  deny if r.type ==\n}\n",
+        )
+        .expect_err("a missing operand");
+        let text = message(err);
+        assert!(
+            text.contains("p.juris:5") || text.contains("p.juris:6"),
+            "{text}"
+        );
+        assert!(!text.contains("EOI") && !text.contains("expr_"), "{text}");
+    }
+
+    #[test]
+    fn an_interpolated_expression_keeps_spans_in_its_file() {
+        let file = SourceFile::new("p.juris", "0123456789r.name");
+        let e = parse_expr(0, &file, 10, "r.name").expect("an expression");
+        assert_eq!((e.span.start, e.span.end), (10, 16));
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_refused_not_overflowed() {
+        let deep = format!(
+            "package p\nconst c = {}1{}\n",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert!(parse(&deep).is_err());
+        let deep = format!("package p\nconst c = {}1\n", "-".repeat(100_000));
+        assert!(parse(&deep).is_err());
+    }
+}

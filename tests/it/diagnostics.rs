@@ -414,7 +414,7 @@ fn e0502_exception_too_long() {
 }
 
 #[test]
-fn e0501_unknown_rule_selected_to_run() {
+fn e0505_unknown_rule_selected_to_run() {
     let set = PolicySet::compile_exact(vec![SourceFile::new(
         "policy.juris",
         rule("", "  deny if false"),
@@ -427,7 +427,7 @@ fn e0501_unknown_rule_selected_to_run() {
         .unwrap_err();
     let mut d = Diagnostics::new();
     d.push(err);
-    insta::assert_snapshot!("e0501_unknown_rule_selected_to_run", d.render_plain());
+    insta::assert_snapshot!("e0505_unknown_rule_selected_to_run", d.render_plain());
 }
 
 // ---------------------------------------------------------------- several at once
