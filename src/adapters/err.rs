@@ -15,7 +15,7 @@ use super::scan::{self, Seg};
 pub enum AdapterError {
     /// The file could not be opened or read.
     #[error("cannot read `{name}`")]
-    #[diagnostic(code(juris::adapter::io), help("check the path and its permissions"))]
+    #[diagnostic(code(juris::E0701), help("check the path and its permissions"))]
     Io {
         name: String,
         #[source]
@@ -25,7 +25,7 @@ pub enum AdapterError {
     /// The input is larger than the configured limit (checked before reading it).
     #[error("`{name}` is {size} bytes, over the limit of {limit} bytes")]
     #[diagnostic(
-        code(juris::adapter::too_large),
+        code(juris::E0702),
         help("raise the input size limit (`max_bytes`) if this file is expected to be this large")
     )]
     TooLarge { name: String, size: u64, limit: u64 },
@@ -33,7 +33,7 @@ pub enum AdapterError {
     /// The input is not valid UTF-8, so it cannot be JSON.
     #[error("`{}` is not valid UTF-8 (first bad byte at offset {offset})", .src.name)]
     #[diagnostic(
-        code(juris::adapter::invalid_utf8),
+        code(juris::E0703),
         help(
             "JSON must be UTF-8; re-export the file as UTF-8 (`terraform show -json` always writes UTF-8)"
         )
@@ -48,7 +48,7 @@ pub enum AdapterError {
 
     /// The input is not JSON at all.
     #[error("`{}` is not JSON: it looks like {looks_like}", .src.name)]
-    #[diagnostic(code(juris::adapter::not_json), help("{hint}"))]
+    #[diagnostic(code(juris::E0704), help("{hint}"))]
     NotJson {
         looks_like: String,
         hint: String,
@@ -61,7 +61,7 @@ pub enum AdapterError {
     /// The JSON ends before the document does: the file was cut short.
     #[error("`{}` ends in the middle of the JSON document{}", .src.name, at_path(.path))]
     #[diagnostic(
-        code(juris::adapter::truncated),
+        code(juris::E0705),
         help(
             "the file is incomplete; write it again (e.g. `terraform show -json plan.out > plan.json`) and make sure the command finished"
         )
@@ -77,7 +77,7 @@ pub enum AdapterError {
     /// The JSON is malformed (a syntax error after the start).
     #[error("`{}` is not valid JSON{}: {message}", .src.name, at_path(.path))]
     #[diagnostic(
-        code(juris::adapter::syntax),
+        code(juris::E0706),
         help("fix the JSON syntax at the marked spot, or regenerate the file")
     )]
     Syntax {
@@ -92,7 +92,7 @@ pub enum AdapterError {
     /// A field of a recognised document has the wrong type or shape.
     #[error("`{}` has an unexpected value{}: {message}", .src.name, at_path(.path))]
     #[diagnostic(
-        code(juris::adapter::shape),
+        code(juris::E0707),
         help("this field does not match the {expected} format; was the file edited by hand?")
     )]
     Shape {
@@ -107,7 +107,7 @@ pub enum AdapterError {
 
     /// Well-formed JSON that is neither a Terraform plan, a Terraform state nor an inventory.
     #[error("`{}` is JSON but not a Terraform plan, Terraform state or juris inventory: it looks like {looks_like}", .src.name)]
-    #[diagnostic(code(juris::adapter::unknown_document), help("{hint}"))]
+    #[diagnostic(code(juris::E0708), help("{hint}"))]
     UnknownDocument {
         looks_like: String,
         hint: String,
@@ -120,7 +120,7 @@ pub enum AdapterError {
     /// The Terraform JSON `format_version` is one this build does not understand.
     #[error("`{}` has {what} format_version `{version}`, which juris does not support", .src.name)]
     #[diagnostic(
-        code(juris::adapter::unsupported_format),
+        code(juris::E0709),
         help(
             "juris reads Terraform JSON format versions 0.1 through 1.x; a new major version may change the meaning of fields, so upgrade juris"
         )
@@ -137,7 +137,7 @@ pub enum AdapterError {
     /// The inventory document `version` is one this build does not understand.
     #[error("`{}` is a juris inventory of version `{version}`; this build reads version {supported}", .src.name)]
     #[diagnostic(
-        code(juris::adapter::unsupported_inventory),
+        code(juris::E0710),
         help(
             "write the inventory in version {supported} (see docs/inventory.md), or upgrade juris"
         )
@@ -154,7 +154,7 @@ pub enum AdapterError {
     /// A resource entry lacks a field every Terraform plan or state writes.
     #[error("`{}` has a resource entry juris cannot read: {path}: missing", .src.name)]
     #[diagnostic(
-        code(juris::adapter::missing_field),
+        code(juris::E0711),
         help(
             "Terraform writes `{field}` for every resource, so the file was cut, edited or written by another tool; regenerate it with `terraform show -json`"
         )
@@ -173,7 +173,7 @@ pub enum AdapterError {
     /// another entry already claims.
     #[error("`{}` has a resource entry juris cannot read: {path}: {message}", .src.name)]
     #[diagnostic(
-        code(juris::adapter::bad_entry),
+        code(juris::E0712),
         help(
             "Terraform never writes this, so the file was edited or written by another tool; regenerate it with `terraform show -json`"
         )
@@ -190,7 +190,7 @@ pub enum AdapterError {
     /// A resource address does not follow Terraform's address syntax.
     #[error("`{}` has a malformed resource address at {path}: {reason}", .src.name)]
     #[diagnostic(
-        code(juris::adapter::bad_address),
+        code(juris::E0713),
         help(
             "addresses look like `module.m[0].aws_s3_bucket.b[\"logs\"]`: `module.<name>[key].` steps, an optional `data.`, then `<type>.<name>[key]`"
         )
@@ -207,7 +207,7 @@ pub enum AdapterError {
     /// A provider is named by something that is not a registry address.
     #[error("`{}` names provider `{provider}` at {path}, which is not a registry address", .src.name)]
     #[diagnostic(
-        code(juris::adapter::bad_provider_source),
+        code(juris::E0714),
         help(
             "provider sources look like `registry.terraform.io/hashicorp/aws` or `hashicorp/aws` (Terraform 0.12 plans may write just `aws`)"
         )
@@ -224,7 +224,7 @@ pub enum AdapterError {
     /// The JSON nests deeper than the configured limit.
     #[error("`{}` nests deeper than {limit} levels{}", .src.name, at_path(.path))]
     #[diagnostic(
-        code(juris::adapter::too_deep),
+        code(juris::E0715),
         help(
             "no Terraform plan or state nests this deep; the file is probably damaged or hostile. Raise `max_depth` only if you trust it"
         )

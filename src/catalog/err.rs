@@ -12,7 +12,7 @@ pub enum CatalogError {
     /// The file is not valid TOML, or a field has the wrong type or an unknown name.
     #[error("`{origin}` is not a valid catalog file: {message}")]
     #[diagnostic(
-        code(juris::catalog::syntax),
+        code(juris::E0901),
         help(
             "catalog files hold `[sources.<id>]`, `[[provider]]`, `[[operator]]`, `[[utility]]`, or `family` + `regions = [...]`; see docs/catalog.md"
         )
@@ -28,7 +28,7 @@ pub enum CatalogError {
 
     /// A region names an operator id that no `[[operator]]` entry defines.
     #[error("region `{region}` in `{origin}` names unknown operator `{operator}`")]
-    #[diagnostic(code(juris::catalog::unknown_operator), help("{hint}"))]
+    #[diagnostic(code(juris::E0902), help("{hint}"))]
     UnknownOperator {
         origin: String,
         region: String,
@@ -44,7 +44,7 @@ pub enum CatalogError {
     /// The same region code appears twice in one file.
     #[error("region `{code}` of family `{family}` is defined twice in `{origin}`")]
     #[diagnostic(
-        code(juris::catalog::duplicate_region),
+        code(juris::E0903),
         help(
             "keep one entry; to change a built-in region, put the new entry in your extension file"
         )
@@ -63,7 +63,7 @@ pub enum CatalogError {
 
     /// The same operator id, source id or provider source appears twice in one file.
     #[error("{what} `{id}` is defined twice in `{origin}`")]
-    #[diagnostic(code(juris::catalog::duplicate_entry), help("keep one entry"))]
+    #[diagnostic(code(juris::E0904), help("keep one entry"))]
     DuplicateEntry {
         origin: String,
         what: &'static str,
@@ -77,7 +77,7 @@ pub enum CatalogError {
     /// A country or jurisdiction is not an ISO 3166-1 alpha-2 code.
     #[error("`{code}` in {entry} of `{origin}` is not an ISO 3166-1 alpha-2 country code")]
     #[diagnostic(
-        code(juris::catalog::bad_country),
+        code(juris::E0905),
         help(
             "use two upper-case letters as assigned by ISO 3166-1 (e.g. `DE`, `GB`, `HK`); a multi-country location lists each country"
         )
@@ -97,7 +97,7 @@ pub enum CatalogError {
         "region `{region}` in `{origin}` refers to `{target}`, which is not a `{family}` region"
     )]
     #[diagnostic(
-        code(juris::catalog::unknown_region),
+        code(juris::E0906),
         help("`pair` and `members` must be codes of regions of the same family")
     )]
     UnknownRegionRef {
@@ -113,7 +113,7 @@ pub enum CatalogError {
 
     /// A name that must be a simple identifier (family, provider source, id) is malformed.
     #[error("`{value}` in `{origin}` is not a valid {what}")]
-    #[diagnostic(code(juris::catalog::bad_name), help("{expected}"))]
+    #[diagnostic(code(juris::E0907), help("{expected}"))]
     BadName {
         origin: String,
         what: &'static str,
@@ -128,7 +128,7 @@ pub enum CatalogError {
     /// A link of a chain of control names no source.
     #[error("controller `{company}` in `{origin}` cites no source")]
     #[diagnostic(
-        code(juris::catalog::uncited_controller),
+        code(juris::E0908),
         help(
             "give the ids of the `[sources.<id>]` entries that state this link, e.g. `refs = [\"annual-report\"]`"
         )
@@ -145,7 +145,7 @@ pub enum CatalogError {
     /// `regions` is given without the `family` they belong to (or the other way round).
     #[error("`{origin}` has `regions` without a top-level `family`")]
     #[diagnostic(
-        code(juris::catalog::missing_family),
+        code(juris::E0909),
         help("add `family = \"<name>\"` at the top of the file, e.g. `family = \"aws\"`")
     )]
     MissingFamily {

@@ -235,7 +235,7 @@ fn evaluate(
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("the WebAssembly module returned something that is not a report: {reason}")]
 #[diagnostic(
-    code(juris::wasm::output),
+    code(juris::E1010),
     help("run the same check with --engine native and report the difference")
 )]
 struct BadModuleOutput {

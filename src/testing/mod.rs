@@ -74,7 +74,7 @@ pub enum TestError {
     /// The fixture file a test names cannot be read.
     #[error("test `{test}` at {position}: cannot read fixture {path}: {reason}")]
     #[diagnostic(
-        code(juris::E0701),
+        code(juris::E0511),
         help("fixture paths are relative to the test file's folder")
     )]
     MissingFixture {
@@ -86,7 +86,7 @@ pub enum TestError {
     /// The fixture is not a plan, state or inventory.
     #[error("test `{test}` at {position}: its input is not valid: {reason}")]
     #[diagnostic(
-        code(juris::E0702),
+        code(juris::E0512),
         help(
             "a test input is a `terraform show -json` plan or state, or a juris inventory document"
         )
@@ -98,7 +98,7 @@ pub enum TestError {
     },
     /// The policies themselves cannot run (an exception granted for too long).
     #[error("test `{test}` at {position}: {reason}")]
-    #[diagnostic(code(juris::E0703))]
+    #[diagnostic(code(juris::E0513))]
     Run {
         test: String,
         position: String,

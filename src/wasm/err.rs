@@ -8,7 +8,7 @@ pub enum WasmError {
     /// The policy set could not be compiled to a module (an internal limit or bug).
     #[error("cannot compile the policies to WebAssembly: {reason}")]
     #[diagnostic(
-        code(juris::wasm::compile),
+        code(juris::E1001),
         help(
             "the policies check and run natively; please report this with the policy that triggers it"
         )
@@ -18,7 +18,7 @@ pub enum WasmError {
     /// The bytes are not a valid WebAssembly module.
     #[error("not a valid WebAssembly module: {reason}")]
     #[diagnostic(
-        code(juris::wasm::invalid_module),
+        code(juris::E1002),
         help("pass a file written by `juris compile`; it may be truncated or corrupted")
     )]
     InvalidModule { reason: String },
@@ -26,7 +26,7 @@ pub enum WasmError {
     /// A valid module that is not a juris policy module.
     #[error("not a juris policy module: {reason}")]
     #[diagnostic(
-        code(juris::wasm::foreign_module),
+        code(juris::E1003),
         help(
             "only modules written by `juris compile` can be loaded: they export `juris_eval` and carry a `juris.meta` section"
         )
@@ -36,7 +36,7 @@ pub enum WasmError {
     /// A juris module built for a different ABI version.
     #[error("the module uses juris ABI version {found}; this build runs version {expected}")]
     #[diagnostic(
-        code(juris::wasm::abi_version),
+        code(juris::E1004),
         help(
             "recompile the policies with this version of juris: `juris compile --policy ... -o FILE`"
         )
@@ -46,7 +46,7 @@ pub enum WasmError {
     /// The evaluation used up its fuel.
     #[error("the policy module ran out of fuel ({fuel} units) before finishing")]
     #[diagnostic(
-        code(juris::wasm::fuel),
+        code(juris::E1005),
         help(
             "the inventory may be very large or a rule very expensive; raise `Limits::fuel` if the module is trusted"
         )
@@ -56,7 +56,7 @@ pub enum WasmError {
     /// The evaluation needed more memory than the cap.
     #[error("the policy module needed more than {bytes} bytes of memory")]
     #[diagnostic(
-        code(juris::wasm::memory),
+        code(juris::E1006),
         help("the inventory may be very large; raise `Limits::memory` if the module is trusted")
     )]
     OutOfMemory { bytes: usize },
@@ -64,7 +64,7 @@ pub enum WasmError {
     /// The module trapped for another reason (e.g. its stack overflowed).
     #[error("the policy module trapped: {reason}")]
     #[diagnostic(
-        code(juris::wasm::trap),
+        code(juris::E1007),
         help(
             "a module written by `juris compile` should never trap; please report it with the input"
         )
@@ -74,7 +74,7 @@ pub enum WasmError {
     /// The module rejected the input (see `docs/embedding.md` for the codes).
     #[error("{message}")]
     #[diagnostic(
-        code(juris::wasm::input),
+        code(juris::E1008),
         help(
             "the module's error code is {code}: 1 not JSON, 2 not an inventory document, 3 bad `today` or `fail_on`, 4 exception expires too late"
         )
@@ -84,7 +84,7 @@ pub enum WasmError {
     /// The host could not set up or call the module.
     #[error("cannot run the policy module: {reason}")]
     #[diagnostic(
-        code(juris::wasm::host),
+        code(juris::E1009),
         help("check the module was compiled for this ABI and the input is under 2 GiB")
     )]
     Host { reason: String },

@@ -57,7 +57,7 @@ fn survive(name: &str, bytes: &[u8]) {
         .insert("aws".into(), "eu-west-1".into());
     if let Err(e) = load_bytes(name, bytes, &opts) {
         let text = render(&e);
-        assert!(text.contains("juris::adapter::"), "{text}");
+        assert!(text.contains("juris::E07"), "{text}");
     }
 }
 

@@ -96,7 +96,7 @@ fn refused(name: &str, text: &[u8], what: &str) -> Result<(), TestCaseError> {
         ))),
         Err(e) => {
             let text = render(&e);
-            prop_assert!(text.contains("juris::adapter::"), "{text}");
+            prop_assert!(text.contains("juris::E07"), "{text}");
             Ok(())
         }
     }

@@ -51,10 +51,7 @@ fn input_that_is_not_json() {
 fn input_that_is_a_folder_without_terraform() {
     // A folder is read as a Terraform root module; one without `.tf` files is refused.
     let r = check(&["tests/fixtures/reports"]);
-    assert_misuse(
-        &r,
-        &["juris::source::empty", "has no `.tf` files", "root module"],
-    );
+    assert_misuse(&r, &["juris::E0802", "has no `.tf` files", "root module"]);
 }
 
 #[test]

@@ -41,6 +41,7 @@ mod cli_seed;
 mod diagnostics;
 mod docs_examples;
 mod editor_grammar;
+mod error_codes;
 mod fmt;
 mod language_alloc;
 mod language_builtins;

@@ -651,7 +651,7 @@ fn bad_hcl_is_refused_with_its_location() {
     let r = run_in(dir.path(), &["check", "."], None);
     assert_eq!(r.code, 2, "{}", r.dump());
     assert!(r.stdout.is_empty(), "{}", r.dump());
-    assert!(r.stderr.contains("juris::source::syntax"), "{}", r.stderr);
+    assert!(r.stderr.contains("juris::E0803"), "{}", r.stderr);
     assert!(
         r.stderr.contains("main.tf:6:"),
         "file:line:col: {}",
@@ -666,22 +666,18 @@ fn malformed_configurations_are_refused() {
         (
             "duplicate",
             "resource \"aws_s3_bucket\" \"b\" {}\nresource \"aws_s3_bucket\" \"b\" {}\n",
-            "juris::source::duplicate",
+            "juris::E0804",
         ),
-        (
-            "labels",
-            "resource \"aws_s3_bucket\" {}\n",
-            "juris::source::block",
-        ),
+        ("labels", "resource \"aws_s3_bucket\" {}\n", "juris::E0805"),
         (
             "too many",
             "resource \"aws_s3_bucket\" \"b\" { count = 1000000 }\n",
-            "juris::source::too_many_instances",
+            "juris::E0808",
         ),
         (
             "self-calling module",
             "module \"again\" { source = \"./\" }\n",
-            "juris::source::module_depth",
+            "juris::E0807",
         ),
     ];
     for (what, text, code) in cases {
@@ -715,7 +711,7 @@ fn exponential_expressions_stop_at_the_budget() {
     let started = std::time::Instant::now();
     let r = run_in(dir.path(), &["check", "."], None);
     assert_eq!(r.code, 2, "{}", r.dump());
-    assert!(r.stderr.contains("juris::source::budget"), "{}", r.stderr);
+    assert!(r.stderr.contains("juris::E0809"), "{}", r.stderr);
     assert!(started.elapsed().as_secs() < 60);
 }
 
@@ -736,7 +732,7 @@ fn a_deep_reference_chain_is_an_error_not_a_crash() {
     // Evaluated in order, each step is one reference from a memoised value; any
     // deeper chain is refused cleanly.
     assert!(
-        r.code == 0 || r.stderr.contains("juris::source::reference_depth"),
+        r.code == 0 || r.stderr.contains("juris::E0810"),
         "{}",
         r.dump()
     );

@@ -11,13 +11,13 @@ use thiserror::Error;
 pub enum SourceError {
     /// A folder or file could not be read.
     #[error("cannot read `{path}`: {reason}")]
-    #[diagnostic(code(juris::source::io), help("check the path and its permissions"))]
+    #[diagnostic(code(juris::E0801), help("check the path and its permissions"))]
     Io { path: String, reason: String },
 
     /// The folder holds no Terraform configuration.
     #[error("`{path}` has no `.tf` files")]
     #[diagnostic(
-        code(juris::source::empty),
+        code(juris::E0802),
         help(
             "point juris at the folder of a Terraform root module (the one you run `terraform plan` in), or pass a plan JSON file"
         )
@@ -27,7 +27,7 @@ pub enum SourceError {
     /// A `.tf` file is not valid HCL.
     #[error("`{}` is not valid Terraform (HCL) syntax: {message}", .src.as_ref().name())]
     #[diagnostic(
-        code(juris::source::syntax),
+        code(juris::E0803),
         help("fix the syntax at the marked spot; `terraform validate` shows the same error")
     )]
     Syntax {
@@ -41,7 +41,7 @@ pub enum SourceError {
     /// A block Terraform requires to be unique is declared twice.
     #[error("{what} `{name}` is declared twice")]
     #[diagnostic(
-        code(juris::source::duplicate),
+        code(juris::E0804),
         help("Terraform refuses duplicate declarations in one module; rename or remove one")
     )]
     Duplicate {
@@ -56,7 +56,7 @@ pub enum SourceError {
     /// A block is missing its labels or has the wrong ones.
     #[error("`{block}` block: {message}")]
     #[diagnostic(
-        code(juris::source::block),
+        code(juris::E0805),
         help("write it as Terraform does, e.g. `resource \"aws_s3_bucket\" \"logs\" {{ ... }}`")
     )]
     BadBlock {
@@ -73,7 +73,7 @@ pub enum SourceError {
         "`{path}` is Terraform configuration in JSON syntax, which juris does not read from source"
     )]
     #[diagnostic(
-        code(juris::source::json_syntax),
+        code(juris::E0806),
         help(
             "check a plan instead (`terraform show -json plan.out > plan.json`), or write the configuration in native syntax (`.tf`)"
         )
@@ -83,7 +83,7 @@ pub enum SourceError {
     /// Module calls nest deeper than the limit (a module that calls itself never ends).
     #[error("module `{module}` is nested more than {limit} calls deep")]
     #[diagnostic(
-        code(juris::source::module_depth),
+        code(juris::E0807),
         help(
             "a module that calls itself (directly or through others) never ends; Terraform refuses it too"
         )
@@ -100,7 +100,7 @@ pub enum SourceError {
     /// `count` or `for_each` would make more instances than the limit.
     #[error("`{address}` expands to {count} instances, over the limit of {limit}")]
     #[diagnostic(
-        code(juris::source::too_many_instances),
+        code(juris::E0808),
         help(
             "juris expands `count` and `for_each` to check each instance; a configuration this large is probably a mistake"
         )
@@ -118,7 +118,7 @@ pub enum SourceError {
     /// Evaluating the configuration took more steps than the budget.
     #[error("evaluating the configuration took more than {limit} steps")]
     #[diagnostic(
-        code(juris::source::budget),
+        code(juris::E0809),
         help(
             "an expression builds very large values (e.g. nested `range`, `join` or `for` over big collections); simplify it, or check a plan instead"
         )
@@ -134,7 +134,7 @@ pub enum SourceError {
     /// A reference chain (`x = other.x`, locals, module outputs) is deeper than the limit.
     #[error("a chain of references is more than {limit} steps deep")]
     #[diagnostic(
-        code(juris::source::reference_depth),
+        code(juris::E0810),
         help(
             "values that pass through this many references are beyond static evaluation; check a plan instead"
         )
@@ -150,7 +150,7 @@ pub enum SourceError {
     /// A `--var` argument is not `NAME=VALUE`.
     #[error("`--var {arg}` is not NAME=VALUE")]
     #[diagnostic(
-        code(juris::source::var_arg),
+        code(juris::E0811),
         help(
             "write it as Terraform's -var is written, e.g. --var region=eu-west-1 or --var 'zones=[\"a\",\"b\"]'"
         )
@@ -160,7 +160,7 @@ pub enum SourceError {
     /// A variable value (tfvars file or `--var`) is not a valid expression.
     #[error("the value of `{name}` from {origin} is not a valid Terraform value: {message}")]
     #[diagnostic(
-        code(juris::source::var_value),
+        code(juris::E0812),
         help(
             "variable files hold constant values only (strings, numbers, lists, maps), as for `terraform plan`"
         )
