@@ -29,7 +29,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub link_base: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format(report::Format::Human))]
     pub format: Format,
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -144,7 +144,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             .or(config.fail_on)
             .unwrap_or(Enforcement::Soft),
         limits: limits.eval(),
-        record_applied: args.format == Format::Junit,
+        record_applied: args.format.0 == report::Format::Junit,
         ..RunOptions::new(0)
     };
     let report = match args.engine {
@@ -157,16 +157,18 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         inventory: &loaded.inventory,
         options: &options,
         inputs: &args.inputs,
-        color: args.format == Format::Human && args.output.is_none() && args.color.enabled(true),
+        color: args.format.0 == report::Format::Human
+            && args.output.is_none()
+            && args.color.enabled(true),
         link_base: args.link_base.as_deref(),
     };
     // A JSON report to standard output is streamed: on a large plan it is tens of
     // megabytes that need not be built as one string first.
-    let stream_json = args.format == Format::Json && args.output.is_none();
+    let stream_json = args.format.0 == report::Format::Json && args.output.is_none();
     let text = if stream_json {
         String::new()
     } else {
-        report::render(args.format.into(), &ctx)
+        report::render(args.format.0, &ctx)
     };
     // The audit record goes first: if the report then cannot be written, the record
     // is removed again, so a failed run leaves neither file behind.
@@ -301,34 +303,27 @@ fn evaluate_wasm(
     Ok(report)
 }
 
-/// The output formats of `juris check` (the library's [`report::Format`], as the
-/// command line names them).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Grouped by rule, with evidence and the rule's source (default).
-    #[default]
-    Human,
-    /// The versioned report document (docs/output.md).
-    Json,
-    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
-    Sarif,
-    /// JUnit XML: a test suite per rule, a test case per evaluated resource.
-    Junit,
-    /// GitHub Actions workflow commands (`::error ...`).
-    Github,
-    /// A pull-request summary (e.g. for $GITHUB_STEP_SUMMARY).
-    Markdown,
-}
+/// `--format`: the library's [`report::Format`], named and described for clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Format(pub report::Format);
 
-impl From<Format> for report::Format {
-    fn from(f: Format) -> report::Format {
-        match f {
-            Format::Human => report::Format::Human,
-            Format::Json => report::Format::Json,
-            Format::Sarif => report::Format::Sarif,
-            Format::Junit => report::Format::Junit,
-            Format::Github => report::Format::Github,
-            Format::Markdown => report::Format::Markdown,
-        }
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [Format; 6] = {
+            let a = report::Format::ALL;
+            [
+                Format(a[0]),
+                Format(a[1]),
+                Format(a[2]),
+                Format(a[3]),
+                Format(a[4]),
+                Format(a[5]),
+            ]
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(self.0.description()))
     }
 }

@@ -19,19 +19,49 @@ use crate::runner::{Finding, Report, RunOptions};
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
-    /// Grouped by rule, with evidence and the rule's source (default).
     #[default]
     Human,
-    /// The versioned report document (docs/output.md).
     Json,
-    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
     Sarif,
-    /// JUnit XML: a test suite per rule, a test case per evaluated resource.
     Junit,
-    /// GitHub Actions workflow commands (`::error ...`).
     Github,
-    /// A pull-request summary (e.g. for $GITHUB_STEP_SUMMARY).
     Markdown,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Markdown,
+    ];
+
+    /// The name a user writes (`--format sarif`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// What the format is for, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Human => "Grouped by rule, with evidence and the rule's source (default)",
+            Format::Json => "The versioned report document (docs/output.md)",
+            Format::Sarif => "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers)",
+            Format::Junit => "JUnit XML: a test suite per rule, a test case per evaluated resource",
+            Format::Github => "GitHub Actions workflow commands (`::error ...`)",
+            Format::Markdown => "A pull-request summary (e.g. for $GITHUB_STEP_SUMMARY)",
+        }
+    }
 }
 
 /// Everything a renderer may draw on.
