@@ -141,12 +141,20 @@ class Model:
     def tag(self, rc, want):
         """("known", value) | ("unknown", None) | ("absent", None)"""
         after, unknown = rc["change"]["after"], rc["change"].get("after_unknown") or {}
-        for field in ("tags", "tags_all", "labels"):
-            for k, v in (after.get(field) or {}).items():
+
+        def maps(tree):
+            # Cloud SQL keeps its labels in settings[0].user_labels (juris's tag table).
+            if rc["type"] == "google_sql_database_instance":
+                settings = tree.get("settings")
+                first = settings[0] if isinstance(settings, list) and settings else {}
+                return [first.get("user_labels") if isinstance(first, dict) else None]
+            return [tree.get(f) for f in ("tags", "tags_all", "labels")]
+
+        for m in maps(after):
+            for k, v in (m if isinstance(m, dict) else {}).items():
                 if isinstance(v, str) and self.norm_key(k) == want:
                     return ("known", v)
-        for field in ("tags", "tags_all", "labels"):
-            u = unknown.get(field)
+        for u in maps(unknown):
             if u is True or (isinstance(u, dict) and any(x is True and self.norm_key(k) == want for k, x in u.items())):
                 return ("unknown", None)
         return ("absent", None)

@@ -61,6 +61,9 @@ def engines(args):
     out = [
         Engine("floor", lambda p: [str(FLOOR), str(p)], findings=False),
         Engine("floor-value", lambda p: [str(FLOOR), "--value", str(p)], findings=False),
+        # The tight floor (issue 14): only resource_changes[].mode and whether
+        # change.after is null are kept, IgnoredAny for the rest.
+        Engine("floor-skim", lambda p: [str(FLOOR), "--skim", str(p)], findings=False),
         Engine("regorus-interp", lambda p: [str(REGORUS), "--mode", "interp", "--rego", str(REGO), str(p)]),
         Engine("regorus-vm", lambda p: [str(REGORUS), "--mode", "vm", "--rego", str(REGO), str(p)]),
         Engine("opa", lambda p: [str(VENV_PYTHON), str(BENCH / "opa_runner.py"), str(REGO), str(p)]),

@@ -77,3 +77,8 @@ pub use semantics::date;
 pub mod cli;
 pub mod report;
 pub mod testing;
+
+// The Rust examples of docs/embedding.md are doc tests, so they compile or CI fails.
+#[cfg(all(doctest, feature = "wasm-runtime"))]
+#[doc = include_str!("../docs/embedding.md")]
+struct EmbeddingGuide;

@@ -228,14 +228,22 @@ tag_fields := ["tags", "tags_all", "labels"]
 
 norm_key(k) := lower(replace(replace(replace(k, "-", ""), "_", ""), " ", ""))
 
+# Cloud SQL keeps its labels in `settings[0].user_labels` (juris's tag table).
+tag_maps(tree, rc) := [m] if {
+	rc.type == "google_sql_database_instance"
+	is_array(tree.settings)
+	m := tree.settings[0].user_labels
+} else := [] if {
+	rc.type == "google_sql_database_instance"
+} else := [object.get(tree, f, null) | some f in tag_fields]
+
 tag_unknown(rc, want) if {
-	some f in tag_fields
-	rc.change.after_unknown[f] == true
+	some m in tag_maps(rc.change.after_unknown, rc)
+	m == true
 }
 
 tag_unknown(rc, want) if {
-	some f in tag_fields
-	m := rc.change.after_unknown[f]
+	some m in tag_maps(rc.change.after_unknown, rc)
 	is_object(m)
 	some k, u in m
 	u == true
@@ -245,8 +253,7 @@ tag_unknown(rc, want) if {
 # {"state": "known", "value": v}, {"state": "unknown"} or {"state": "absent"}.
 tag(rc, want) := {"state": "known", "value": vals[0]} if {
 	vals := [v |
-		some f in tag_fields
-		m := rc.change.after[f]
+		some m in tag_maps(rc.change.after, rc)
 		is_object(m)
 		some k, v in m
 		is_string(v)

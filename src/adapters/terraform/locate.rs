@@ -97,6 +97,17 @@ const GOOGLE_PARENTS: &[&str] = &["bucket", "instance", "dataset_id"];
 /// Every argument that can name a parent, so the reader keeps their expressions.
 pub(crate) const PARENT_KEYS: &[&[&str]] = &[AZURE_PARENTS, GOOGLE_PARENTS];
 
+/// What a child's parent argument names.
+enum Parent {
+    /// Instances of the resource a reference in the configuration points at (none if
+    /// it is not in the plan), and how it was found.
+    Referenced(Vec<usize>, String),
+    /// Resources whose id or name the argument's value is.
+    Named(Vec<usize>, String),
+    /// The argument has a value that cannot name a parent.
+    Invalid(String),
+}
+
 pub(crate) struct Resolver<'a, 'n> {
     pub catalog: &'a Catalog,
     pub config: &'n Config<'a>,
@@ -625,6 +636,45 @@ impl<'a, 'n> Resolver<'a, 'n> {
 
     /// A child resource takes the location of the parent it lives in.
     fn parent(&mut self, i: usize, keys: &[&str]) -> Option<Place> {
+        Some(match self.parent_of(i, keys)? {
+            Parent::Referenced(candidates, how) if candidates.is_empty() => {
+                Place::Unknown(format!("{how}, which is not in this plan"))
+            }
+            Parent::Referenced(candidates, how) | Parent::Named(candidates, how) => {
+                self.same_as(i, &candidates, how)
+            }
+            Parent::Invalid(why) => Place::Unknown(why),
+        })
+    }
+
+    /// The resource a child keeps its tags on (Azure sub-resources have no `tags` of
+    /// their own; [`super::tags::TAGS_ON_PARENT`]): one node, or why it is not known.
+    pub fn tag_parent(&self, i: usize) -> Option<Result<usize, String>> {
+        let n = &self.nodes[i];
+        let keys = super::tags::tags_on_parent(n.family(), &n.item.rtype)?;
+        Some(match self.parent_of(i, keys) {
+            Some(Parent::Referenced(c, _) | Parent::Named(c, _)) if c.len() == 1 => Ok(c[0]),
+            Some(Parent::Referenced(c, how) | Parent::Named(c, how)) if c.is_empty() => {
+                Err(format!("{how}, which is not in this plan"))
+            }
+            Some(Parent::Referenced(_, how) | Parent::Named(_, how)) => {
+                Err(format!("{how}, which has several instances"))
+            }
+            Some(Parent::Invalid(why)) => Err(why),
+            None => Err(format!(
+                "none of {} names a resource in {}",
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.input
+            )),
+        })
+    }
+
+    /// The first of `keys` that names a parent: by reference in the configuration, or
+    /// by id or name among the plan's resources.
+    fn parent_of(&self, i: usize, keys: &[&str]) -> Option<Parent> {
         for &key in keys {
             let n = &self.nodes[i];
             if let Some(expr) = n.expr(key)
@@ -632,10 +682,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     module, address, ..
                 } = self.config.resolve(expr, &n.config_module)
             {
-                return Some(self.follow(
-                    i,
-                    &module,
-                    &address,
+                let candidates = self.index.referenced(self.nodes, i, &module, &address);
+                return Some(Parent::Referenced(
+                    candidates,
                     format!("`{key}` refers to `{address}`"),
                 ));
             }
@@ -644,7 +693,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // Some type may spell a parent's name or id otherwise: not refused, but
                 // never read as "no parent" either.
                 Attr::Known(v) if !v.is_string() => {
-                    return Some(Place::Unknown(format!(
+                    return Some(Parent::Invalid(format!(
                         "`{key}` is {}, not the name or id of a parent resource",
                         super::read::json_kind(v)
                     )));
@@ -670,14 +719,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     .collect()
             };
             if !candidates.is_empty() {
-                return Some(self.same_as(
-                    i,
-                    &candidates,
-                    format!(
-                        "`{key}` = `{value}` names `{}`",
-                        self.nodes[candidates[0]].item.address
-                    ),
-                ));
+                let how = format!(
+                    "`{key}` = `{value}` names `{}`",
+                    self.nodes[candidates[0]].item.address
+                );
+                return Some(Parent::Named(candidates, how));
             }
         }
         None

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
-use crate::model::{INVENTORY_VERSION, InputInfo, Inventory, Resource};
+use crate::model::{INVENTORY_VERSION, InputInfo, Inventory, Known, Resource, Warning};
 
 use super::err::{AdapterError, Input};
 use super::{address, scan};
@@ -204,6 +204,54 @@ fn refuse_incomplete(input: Input<'_>, items: &[RawItem]) -> Result<(), AdapterE
     Ok(())
 }
 
+/// Resources that keep their tags on a parent ([`tags::TAGS_ON_PARENT`]) take the
+/// parent's, following parents of parents, unless they have tags of their own; where
+/// the parent is not known, neither are the tags, and a warning says why.
+fn inherit_tags(
+    resources: &mut [Resource],
+    parents: &[Option<Result<usize, String>>],
+    input: &str,
+    warnings: &mut Vec<Warning>,
+) {
+    for i in 0..resources.len() {
+        // A resource with tags of its own (a provider version that added them) keeps them.
+        if !matches!(&resources[i].tags, Known::Known(own) if own.is_empty()) {
+            continue;
+        }
+        let mut at = i;
+        let mut steps = 0;
+        let found = loop {
+            match &parents[at] {
+                None => break Ok(at),
+                Some(Err(why)) => break Err(why.clone()),
+                // A chain longer than any real nesting is a cycle.
+                Some(Ok(_)) if steps > 8 => {
+                    break Err("its parents refer back to it".to_owned());
+                }
+                Some(Ok(p)) => {
+                    at = *p;
+                    steps += 1;
+                }
+            }
+        };
+        match found {
+            Ok(holder) if holder == i => {}
+            Ok(holder) => resources[i].tags = resources[holder].tags.clone(),
+            Err(why) => {
+                warnings.push(Warning {
+                    message: format!(
+                        "`{}` keeps its tags on its parent resource: {why}, so its tags are unknown",
+                        resources[i].address
+                    ),
+                    input: Some(input.to_owned()),
+                    address: Some(resources[i].address.clone()),
+                });
+                resources[i].tags = Known::Unknown;
+            }
+        }
+    }
+}
+
 /// Builds the inventory of one checked document.
 pub(crate) fn normalise(
     name: &str,
@@ -242,19 +290,21 @@ pub(crate) fn normalise(
         "terraform-source" => "in the Terraform source",
         _ => "this plan",
     };
-    let (placed, flows, warnings) = {
+    let (placed, flows, tag_parents, warnings) = {
         let index = Index::build(&nodes);
         let mut r = locate::Resolver::new(catalog, &config, &nodes, &index, defaults, whence);
         let placed: Vec<_> = (0..nodes.len())
             .map(|i| (r.provider(i), r.placed(i), r.default_tags(i)))
             .collect();
+        let tag_parents: Vec<_> = (0..nodes.len()).map(|i| r.tag_parent(i)).collect();
         let flows = flows::flows(&mut r);
         let mut warnings = std::mem::take(&mut r.warnings);
         for w in &mut warnings {
             w.input = Some(name.to_owned());
         }
-        (placed, flows, warnings)
+        (placed, flows, tag_parents, warnings)
     };
+    let mut warnings = warnings;
 
     let mut resources = Vec::with_capacity(nodes.len());
     for ((node, (provider, placed, defaults)), flows) in nodes.drain(..).zip(placed).zip(flows) {
@@ -302,6 +352,7 @@ pub(crate) fn normalise(
             source: None,
         });
     }
+    inherit_tags(&mut resources, &tag_parents, name, &mut warnings);
     Inventory {
         version: INVENTORY_VERSION,
         today: None,

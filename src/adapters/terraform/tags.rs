@@ -54,6 +54,52 @@ pub(crate) const TAG_TABLE: &[(&str, &str, TagSource)] = &[
     ("*", "*", TagSource::First(&["tags", "labels"])),
 ];
 
+/// Azure sub-resources whose provider schema has no `tags`: their tags are those of the
+/// parent they live in, named by the first of the listed arguments that names one (the
+/// same arguments that give them their location). A container's data is classified
+/// where its storage account is tagged. From the azurerm provider's resource pages
+/// (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/<type>),
+/// whose argument lists have no `tags`; docs/inventory.md prints the table.
+pub(crate) const TAGS_ON_PARENT: &[(&str, &[&str])] = &[
+    ("azurerm_storage_container", STORAGE_ACCOUNT),
+    ("azurerm_storage_queue", STORAGE_ACCOUNT),
+    ("azurerm_storage_share", STORAGE_ACCOUNT),
+    ("azurerm_storage_data_lake_gen2_filesystem", STORAGE_ACCOUNT),
+    ("azurerm_storage_blob", &["storage_account_name"]),
+    ("azurerm_storage_table", &["storage_account_name"]),
+    ("azurerm_cosmosdb_sql_database", &["account_name"]),
+    ("azurerm_cosmosdb_sql_container", &["account_name"]),
+    ("azurerm_cosmosdb_mongo_database", &["account_name"]),
+    ("azurerm_cosmosdb_mongo_collection", &["account_name"]),
+    ("azurerm_cosmosdb_cassandra_keyspace", &["account_name"]),
+    ("azurerm_cosmosdb_gremlin_database", &["account_name"]),
+    ("azurerm_cosmosdb_gremlin_graph", &["account_name"]),
+    ("azurerm_cosmosdb_table", &["account_name"]),
+    (
+        "azurerm_postgresql_flexible_server_database",
+        &["server_id"],
+    ),
+    ("azurerm_postgresql_database", &["server_name"]),
+    ("azurerm_mysql_flexible_database", &["server_name"]),
+    ("azurerm_eventhub", &["namespace_id", "namespace_name"]),
+    ("azurerm_servicebus_queue", &["namespace_id"]),
+    ("azurerm_servicebus_topic", &["namespace_id"]),
+    ("azurerm_redis_enterprise_database", &["cluster_id"]),
+];
+
+const STORAGE_ACCOUNT: &[&str] = &["storage_account_id", "storage_account_name"];
+
+/// The arguments naming the parent that holds a resource's tags, if it keeps them there.
+pub(crate) fn tags_on_parent(family: Option<&str>, rtype: &str) -> Option<&'static [&'static str]> {
+    if family != Some("azure") {
+        return None;
+    }
+    TAGS_ON_PARENT
+        .iter()
+        .find(|(t, _)| *t == rtype)
+        .map(|(_, keys)| *keys)
+}
+
 /// How to read one row of [`TAG_TABLE`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum TagSource {
@@ -134,8 +180,10 @@ fn nested(item: &RawItem, path: &[&str]) -> Tags {
             _ => None,
         };
     }
-    let Some(Value::Object(map)) = node else {
-        return Known::Known(IndexMap::new());
+    let empty = serde_json::Map::new();
+    let map = match node {
+        Some(Value::Object(map)) => map,
+        _ => &empty,
     };
     let unknown_key = |k: &str| {
         let escaped = k.replace('~', "~0").replace('/', "~1");
@@ -143,19 +191,31 @@ fn nested(item: &RawItem, path: &[&str]) -> Tags {
             .iter()
             .any(|p| p.strip_prefix(pointer.as_str()) == Some(&format!("/{escaped}")))
     };
-    Known::Known(
-        map.iter()
-            .filter(|(k, v)| !v.is_null() || unknown_key(k))
-            .map(|(k, v)| {
-                let value = match v {
-                    _ if unknown_key(k) => Known::Unknown,
-                    Value::String(s) => Known::Known(s.clone()),
-                    other => Known::Known(other.to_string()),
-                };
-                (k.clone(), value)
-            })
-            .collect(),
-    )
+    let mut out: TagMap = map
+        .iter()
+        .filter(|(k, v)| !v.is_null() || unknown_key(k))
+        .map(|(k, v)| {
+            let value = match v {
+                _ if unknown_key(k) => Known::Unknown,
+                Value::String(s) => Known::Known(s.clone()),
+                other => Known::Known(other.to_string()),
+            };
+            (k.clone(), value)
+        })
+        .collect();
+    // Terraform leaves a value unknown at plan time out of `after` and marks its key in
+    // `after_unknown`: the key is known, its value is not.
+    for p in item.unknown.iter() {
+        if let Some(key) = p
+            .strip_prefix(pointer.as_str())
+            .and_then(|k| k.strip_prefix('/'))
+            && !key.contains('/')
+        {
+            let key = key.replace("~1", "/").replace("~0", "~");
+            out.entry(key).or_insert(Known::Unknown);
+        }
+    }
+    Known::Known(out)
 }
 
 /// Provider default tags under the resource's own (the resource wins on a clash).

@@ -455,6 +455,21 @@ fn put_tags(
     }
 }
 
+/// Cloud SQL has no top-level `labels`: the provider keeps them in
+/// `settings[0].user_labels`, and `after_unknown` marks them in the same place.
+fn nest_cloud_sql_labels(full: &mut Map<String, Value>, unknown: &mut Map<String, Value>) {
+    let labels = full.remove("labels").unwrap_or(Value::Null);
+    if let Some(Value::Object(settings)) = full
+        .get_mut("settings")
+        .and_then(|s| s.get_mut(0))
+    {
+        settings.insert("user_labels".into(), labels);
+    }
+    if let Some(u) = unknown.remove("labels") {
+        unknown.insert("settings".into(), json!([{ "user_labels": u }]));
+    }
+}
+
 pub fn values(plan: &Plan, i: usize) -> Values {
     let inst = &plan.insts[i];
     let block = plan.block(i);
@@ -587,6 +602,9 @@ pub fn values(plan: &Plan, i: usize) -> Values {
         }
     }
     put_tags(plan, i, &mut rng, &mut full, &mut unknown);
+    if ty == "google_sql_database_instance" {
+        nest_cloud_sql_labels(&mut full, &mut unknown);
+    }
     if fam == Fam::Aws {
         sensitive.insert("tags".into(), json!({}));
         sensitive.insert("tags_all".into(), json!({}));
