@@ -283,3 +283,64 @@ pub(crate) fn as_value(map: &RawTags) -> Value {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::{LoadOptions, load_bytes};
+    use crate::catalog::Catalog;
+
+    /// A plan in Terraform's shape: a tagged storage account, and a child of `rtype`
+    /// whose `key` refers to it in the configuration.
+    fn plan(rtype: &str, key: &str) -> String {
+        let change = |after: serde_json::Value| serde_json::json!({"actions": ["create"], "before": null, "after": after, "after_unknown": {"id": true}});
+        let rc = |address: &str, ty: &str, after: serde_json::Value| {
+            serde_json::json!({"address": address, "mode": "managed", "type": ty,
+                "name": address.rsplit('.').next(), "provider_name": "registry.terraform.io/hashicorp/azurerm",
+                "change": change(after)})
+        };
+        let child = format!("{rtype}.child");
+        serde_json::json!({
+            "format_version": "1.2",
+            "resource_changes": [
+                rc("azurerm_storage_account.parent", "azurerm_storage_account",
+                   serde_json::json!({"name": "parent", "location": "westeurope", "tags": {"data-classification": "pii"}})),
+                rc(&child, rtype, serde_json::json!({"name": "child"})),
+            ],
+            "configuration": {"provider_config": {"azurerm": {"name": "azurerm", "full_name": "registry.terraform.io/hashicorp/azurerm"}},
+                "root_module": {"resources": [
+                    {"address": "azurerm_storage_account.parent", "mode": "managed", "type": "azurerm_storage_account",
+                     "name": "parent", "provider_config_key": "azurerm", "expressions": {}},
+                    {"address": child, "mode": "managed", "type": rtype, "name": "child", "provider_config_key": "azurerm",
+                     "expressions": {key: {"references": ["azurerm_storage_account.parent.id", "azurerm_storage_account.parent"]}}}
+                ]}}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn every_row_of_tags_on_parent_takes_the_parents_tags_by_each_of_its_arguments() {
+        let catalog = Catalog::builtin();
+        let opts = LoadOptions::new(&catalog);
+        for (rtype, keys) in TAGS_ON_PARENT {
+            for key in *keys {
+                let inv = load_bytes("plan.json", plan(rtype, key).as_bytes(), &opts)
+                    .unwrap_or_else(|e| panic!("{rtype} by {key}: {e}"));
+                let child = &inv.resources[1];
+                let Known::Known(tags) = &child.tags else {
+                    panic!("{rtype} by {key}: unknown tags")
+                };
+                assert_eq!(
+                    tags.get("data-classification"),
+                    Some(&Known::Known("pii".to_owned())),
+                    "{rtype} by {key}"
+                );
+                assert_eq!(
+                    child.location.region.known().and_then(|r| r.as_deref()),
+                    Some("westeurope"),
+                    "{rtype} by {key}: the same argument gives the location"
+                );
+            }
+        }
+    }
+}
