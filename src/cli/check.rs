@@ -197,6 +197,13 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         }
         return Err(e.into());
     }
+    // The JSON and JUnit documents have no place for notes, so input warnings (which
+    // explain unknowns in the findings) go to standard error instead of nowhere.
+    if matches!(args.format.0, report::Format::Json | report::Format::Junit) {
+        for w in &loaded.inventory.warnings {
+            eprintln!("juris: warning: {}", report::warning_text(w));
+        }
+    }
     let code = if report.summary.failed {
         EXIT_FAIL
     } else {

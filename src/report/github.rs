@@ -45,6 +45,13 @@ pub fn render(ctx: &Context) -> String {
             escape_data(&message)
         ));
     }
+    // Input warnings explain unknowns in the findings; they belong to no line.
+    for w in &ctx.inventory.warnings {
+        out.push_str(&format!(
+            "::warning title=juris input::{}\n",
+            escape_data(&super::warning_text(w))
+        ));
+    }
     let s = &ctx.report.summary;
     out.push_str(&format!(
         "::notice title=juris::{} violations, {} undetermined, {} excepted; {} blocking\n",

@@ -96,15 +96,7 @@ fn input_warnings(out: &mut String, st: &Style, ctx: &Context) {
     }
     let _ = writeln!(out, "{}", st.bold("Input warnings"));
     for w in warnings {
-        let at: Vec<&str> = [w.input.as_deref(), w.address.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if at.is_empty() {
-            let _ = writeln!(out, "  {} {}", st.yellow("!"), w.message);
-        } else {
-            let _ = writeln!(out, "  {} {}: {}", st.yellow("!"), at.join(" "), w.message);
-        }
+        let _ = writeln!(out, "  {} {}", st.yellow("!"), super::warning_text(w));
     }
     out.push('\n');
 }

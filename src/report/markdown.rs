@@ -35,8 +35,21 @@ pub fn render(ctx: &Context) -> String {
         let _ = writeln!(out, "</details>\n");
     }
     exceptions(&mut out, ctx);
+    input_warnings(&mut out, ctx);
     overview(&mut out, ctx);
     out
+}
+
+/// What the adapters could not resolve: it explains unknowns in the findings.
+fn input_warnings(out: &mut String, ctx: &Context) {
+    if ctx.inventory.warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Input warnings\n");
+    for w in &ctx.inventory.warnings {
+        let _ = writeln!(out, "- {}", super::warning_text(w).replace('\n', " "));
+    }
+    out.push('\n');
 }
 
 fn heading(out: &mut String, ctx: &Context) {

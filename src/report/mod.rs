@@ -13,7 +13,7 @@ mod sarif;
 
 use crate::PolicySet;
 use crate::ir::RuleMeta;
-use crate::model::{Inventory, Resource};
+use crate::model::{Inventory, Resource, Warning};
 use crate::runner::{Finding, Report, RunOptions};
 
 /// The output formats.
@@ -155,6 +155,20 @@ pub fn render(format: Format, ctx: &Context) -> String {
         Format::Junit => junit::render(ctx),
         Format::Github => github::render(ctx),
         Format::Markdown => markdown::render(ctx),
+    }
+}
+
+/// An input warning as one line: where (input, resource) and what. Every format that
+/// can carry a note carries these, since they explain unknowns in the findings.
+pub fn warning_text(w: &Warning) -> String {
+    let at: Vec<&str> = [w.input.as_deref(), w.address.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if at.is_empty() {
+        w.message.clone()
+    } else {
+        format!("{}: {}", at.join(" "), w.message)
     }
 }
 

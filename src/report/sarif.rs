@@ -99,6 +99,9 @@ struct Invocation {
     execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_configuration_notifications: Vec<Notification>,
+    /// Input warnings (what the adapters could not resolve).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
 }
 
 #[derive(Serialize)]
@@ -248,6 +251,20 @@ pub fn render(ctx: &Context) -> String {
             invocations: [Invocation {
                 execution_successful: true,
                 tool_configuration_notifications: exception_notifications(ctx),
+                tool_execution_notifications: ctx
+                    .inventory
+                    .warnings
+                    .iter()
+                    .map(|w| Notification {
+                        level: "warning",
+                        message: Text {
+                            text: super::warning_text(w),
+                        },
+                        descriptor: DescriptorRef {
+                            id: "juris/input-warning",
+                        },
+                    })
+                    .collect(),
             }],
             results,
             column_kind: "unicodeCodePoints",

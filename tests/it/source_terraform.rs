@@ -456,6 +456,58 @@ fn without_source_findings_stay_on_the_plan_with_a_note() {
         "{}",
         human.dump()
     );
+    // Every other format carries the note too: where it has room for one, on stderr
+    // for the JSON and JUnit documents, which have none.
+    let note = "no `.tf` files next to the plan";
+    assert!(
+        r.stderr.contains(&format!("juris: warning: ")),
+        "{}",
+        r.dump()
+    );
+    assert!(r.stderr.contains(note), "{}", r.dump());
+    let format = |f: &str| {
+        run_in(
+            dir.path(),
+            &[
+                "check",
+                "--today",
+                "2026-06-01",
+                "--format",
+                f,
+                plan.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    let github = format("github");
+    assert!(
+        github
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::warning title=juris input::") && l.contains(note)),
+        "{}",
+        github.dump()
+    );
+    let markdown = format("markdown");
+    assert!(
+        markdown.stdout.contains("### Input warnings"),
+        "{}",
+        markdown.dump()
+    );
+    assert!(markdown.stdout.contains(note), "{}", markdown.dump());
+    let sarif: Value = serde_json::from_str(&format("sarif").stdout).unwrap();
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notes
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["level"] == "warning"
+                && n["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(note)))),
+        "{notes}"
+    );
+    let junit = format("junit");
+    assert!(junit.stderr.contains(note), "{}", junit.dump());
     // --source points elsewhere.
     let with = run_in(
         dir.path(),
