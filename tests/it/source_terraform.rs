@@ -459,11 +459,7 @@ fn without_source_findings_stay_on_the_plan_with_a_note() {
     // Every other format carries the note too: where it has room for one, on stderr
     // for the JSON and JUnit documents, which have none.
     let note = "no `.tf` files next to the plan";
-    assert!(
-        r.stderr.contains(&format!("juris: warning: ")),
-        "{}",
-        r.dump()
-    );
+    assert!(r.stderr.contains("juris: warning: "), "{}", r.dump());
     assert!(r.stderr.contains(note), "{}", r.dump());
     let format = |f: &str| {
         run_in(
