@@ -1,7 +1,7 @@
 //! Terraform source benchmarks on a generated tree of 1,000 `.tf` files declaring
 //! 20,000 resources (a root module calling ten local modules of 100 files each, with
-//! aliased providers, variables, locals, string templates, `for_each` and
-//! cross-resource references): parsing alone (reading and parsing every file with
+//! aliased providers, variables, locals, string templates, function calls and
+//! conditionals; no `count`, `for_each` or cross-resource references): parsing alone (reading and parsing every file with
 //! `hcl-edit`), juris's whole source load (parse, evaluate, build the model), and a
 //! full check with the standard rules. The ratio of the last two to the first is the
 //! cost of juris over the parse floor.
