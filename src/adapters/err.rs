@@ -226,7 +226,7 @@ pub enum AdapterError {
     #[diagnostic(
         code(juris::E0715),
         help(
-            "no Terraform plan or state nests this deep; the file is probably damaged or hostile. Raise `max_depth` only if you trust it"
+            "no Terraform plan or state nests this deep; the file is probably damaged or hostile (the limit, `input_depth`, is at most 128: docs/limits.md)"
         )
     )]
     TooDeep {

@@ -48,7 +48,7 @@ pub enum WasmError {
     #[diagnostic(
         code(juris::E1005),
         help(
-            "the inventory may be very large or a rule very expensive; raise `Limits::fuel` if the module is trusted"
+            "the inventory may be very large or a rule very expensive; if the module is trusted, raise the limit with `--limit wasm_fuel=N` (`Limits::fuel` when embedding)"
         )
     )]
     OutOfFuel { fuel: u64 },
@@ -57,7 +57,9 @@ pub enum WasmError {
     #[error("the policy module needed more than {bytes} bytes of memory")]
     #[diagnostic(
         code(juris::E1006),
-        help("the inventory may be very large; raise `Limits::memory` if the module is trusted")
+        help(
+            "the inventory may be very large; if the module is trusted, raise the limit with `--limit wasm_memory=N` (`Limits::memory` when embedding)"
+        )
     )]
     OutOfMemory { bytes: usize },
 

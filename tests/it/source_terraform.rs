@@ -999,3 +999,39 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Exceptions apply to findings from source as to findings from a plan, matched by the
+/// same address.
+#[test]
+fn exceptions_apply_to_a_source_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.juris");
+    std::fs::write(
+        &waivers,
+        "package acme.waivers\n\nexception archive_moves {\n  rule: \"RES-US-002\"\n  resources: \"google_storage_bucket.archive\"\n  reason: \"Moves to us-central1 in Q3.\"\n  approved_by: \"DPO <dpo@example.com>\"\n  expires: 2026-09-30\n}\n",
+    )
+    .unwrap();
+    let policy = waivers.to_str().unwrap();
+    let (_, doc) = check_json(&["--policy", policy, MODULES]);
+    let found = outcomes(&doc);
+    let key = |a: &str| ("RES-US-002".to_owned(), a.to_owned());
+    assert_eq!(found[&key("google_storage_bucket.archive")], "excepted");
+    assert_eq!(found[&key("azurerm_storage_account.records")], "violation");
+    let applied = doc["exceptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "acme.waivers.archive_moves")
+        .expect("the exception is listed");
+    assert_eq!(applied["state"], "applied", "{applied}");
+    assert_eq!(
+        applied["matched"][0], "google_storage_bucket.archive",
+        "{applied}"
+    );
+    // The same exception on the plan Terraform writes for the same source.
+    let (_, on_plan) = check_json(&["--policy", policy, &format!("{MODULES}/plan.json")]);
+    assert_eq!(
+        outcomes(&on_plan)[&key("google_storage_bucket.archive")],
+        "excepted"
+    );
+}
