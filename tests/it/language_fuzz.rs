@@ -126,39 +126,9 @@ enum Stage {
     Evaluated,
 }
 
-/// Tokens for soups: every keyword, operator, bracket, and some names and literals.
-const TOKENS: &[&str] = &[
-    "package",
-    "import",
-    "as",
-    "const",
-    "fn",
-    "rule",
-    "exception",
-    "test",
-    "for",
-    "in",
-    "where",
-    "let",
-    "deny",
-    "if",
-    "require",
-    "message",
-    "all",
-    "any",
-    "then",
-    "else",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
-    "null",
-    "union",
-    "intersect",
-    "minus",
-    "subset",
-    "resources",
+/// Tokens for soups besides the keywords (which come from the grammar's own list,
+/// [`juris::syntax::KEYWORDS`]): operators, brackets, and some names and literals.
+const OTHER_TOKENS: &[&str] = &[
     "(",
     ")",
     "[",
@@ -219,8 +189,16 @@ const TOKENS: &[&str] = &[
     "today()",
 ];
 
+fn tokens() -> Vec<&'static str> {
+    juris::syntax::KEYWORDS
+        .iter()
+        .chain(OTHER_TOKENS)
+        .copied()
+        .collect()
+}
+
 fn soup() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(TOKENS), 0..120).prop_map(|ts| {
+    prop::collection::vec(prop::sample::select(tokens()), 0..120).prop_map(|ts| {
         let mut s = String::from("package fuzz\n");
         s.push_str(&ts.join(" "));
         s
