@@ -123,18 +123,27 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         .into());
     }
     let config = Config::load(args.policy.config.as_deref())?;
-    let policy = config::compile_policies(&args.policy, &config).map_err(Failure)?;
+    let base = input::InputOptions::new(&config, &args.model, &args.source);
+    // The catalog (its TOML) is read while the policies compile: neither needs the
+    // other, and together they are most of a small check's start-up.
+    let (policy, catalog) = std::thread::scope(|s| {
+        let catalog = s.spawn(|| input::catalog(&base.catalogs));
+        let policy = config::compile_policies(&args.policy, &config);
+        (policy, catalog.join())
+    });
+    let policy = policy.map_err(Failure)?;
     print_warnings(policy.warnings(), args.color);
     if policy.rules().is_empty() {
         return Err(NoRules.into());
     }
+    let catalog = catalog.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let input_options = input::InputOptions {
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),
-        ..input::InputOptions::new(&config, &args.model, &args.source)
+        ..base
     };
     let limits = input_options.limits;
-    let loaded = input::load_inputs(&args.inputs, &input_options)?;
+    let loaded = input::load_inputs_with(&args.inputs, &input_options, catalog)?;
     let options = RunOptions {
         today: args.today.unwrap_or_else(crate::semantics::date::today_utc),
         rules: args.rules.clone(),

@@ -164,7 +164,18 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
     if names.is_empty() {
         return Err(InputError::Missing.into());
     }
-    let catalog = catalog(&options.catalogs)?;
+    load_inputs_with(names, options, catalog(&options.catalogs)?)
+}
+
+/// [`load_inputs`] with the catalog already read.
+pub fn load_inputs_with(
+    names: &[String],
+    options: &InputOptions,
+    catalog: Catalog,
+) -> Result<Loaded, Failure> {
+    if names.is_empty() {
+        return Err(InputError::Missing.into());
+    }
     let mut opts = LoadOptions::new(&catalog);
     opts.projection = match &options.attribute_keys {
         Some(keys) => Projection::Keys(keys.clone()),
