@@ -1035,3 +1035,31 @@ fn exceptions_apply_to_a_source_check() {
         "excepted"
     );
 }
+
+/// Azure sub-resources take their parent's tags from source as from a plan.
+#[test]
+fn an_azure_container_in_source_keeps_its_accounts_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "provider \"azurerm\" {\n  features {}\n}\n\nresource \"azurerm_storage_account\" \"records\" {\n  name                     = \"acmerecords\"\n  location                 = \"westeurope\"\n  resource_group_name      = \"rg\"\n  account_tier             = \"Standard\"\n  account_replication_type = \"LRS\"\n  tags = { data-classification = \"pii\" }\n}\n\nresource \"azurerm_storage_container\" \"scans\" {\n  name               = \"scans\"\n  storage_account_id = azurerm_storage_account.records.id\n}\n\nresource \"azurerm_storage_container\" \"legacy\" {\n  name                 = \"legacy\"\n  storage_account_name = \"oldaccount\"\n}\n",
+    );
+    let inv = inventory(&[dir.path().to_str().unwrap()]);
+    let by = by_address(&inv);
+    assert_eq!(
+        by["azurerm_storage_container.scans"]["tags"]["data-classification"],
+        "pii"
+    );
+    assert_eq!(
+        by["azurerm_storage_container.legacy"]["tags"]["unknown"],
+        true
+    );
+    let warned = inv["warnings"].as_array().unwrap().iter().any(|w| {
+        w["address"] == "azurerm_storage_container.legacy"
+            && w["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("names a resource in the Terraform source"))
+    });
+    assert!(warned, "{}", inv["warnings"]);
+}

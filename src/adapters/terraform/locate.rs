@@ -662,12 +662,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
             }
             Some(Parent::Invalid(why)) => Err(why),
             None => Err(format!(
-                "none of {} names a resource in {}",
+                "none of {} names a resource {}",
                 keys.iter()
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                self.input
+                // "this plan", "a Terraform state", "in the Terraform source".
+                if self.input.starts_with("in ") {
+                    self.input.to_owned()
+                } else {
+                    format!("in {}", self.input)
+                }
             )),
         })
     }
