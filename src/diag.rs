@@ -12,12 +12,16 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, So
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
+    /// The file, as an id in its [`SourceMap`].
     pub file: u32,
+    /// Byte offset of the first byte.
     pub start: u32,
+    /// Byte offset just past the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// A span of `start..end` in `file`.
     pub fn new(file: u32, start: usize, end: usize) -> Span {
         Span {
             file,
@@ -35,10 +39,12 @@ impl Span {
         }
     }
 
+    /// Its length in bytes.
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize
     }
 
+    /// Whether it covers no bytes.
     pub fn is_empty(&self) -> bool {
         self.end == self.start
     }
@@ -53,13 +59,16 @@ impl From<Span> for SourceSpan {
 /// One policy source: its display name (a path) and text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The display name, usually a path.
     pub name: String,
+    /// The whole text.
     pub text: Arc<str>,
     /// Byte offsets where lines start, computed on first use.
     line_starts: std::sync::OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
+    /// A source from its name and text.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
         SourceFile {
             name: name.into(),
@@ -68,6 +77,7 @@ impl SourceFile {
         }
     }
 
+    /// The source as miette shows it in a diagnostic.
     pub fn named(&self) -> NamedSource<Arc<str>> {
         NamedSource::new(&self.name, self.text.clone()).with_language("juris")
     }
@@ -102,15 +112,18 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Adds a file and returns its id.
     pub fn add(&mut self, file: SourceFile) -> u32 {
         self.files.push(file);
         (self.files.len() - 1) as u32
     }
 
+    /// The file with this id.
     pub fn file(&self, id: u32) -> &SourceFile {
         &self.files[id as usize]
     }
 
+    /// Every file, in id order.
     pub fn files(&self) -> &[SourceFile] {
         &self.files
     }
@@ -133,6 +146,7 @@ impl SourceMap {
         }
     }
 
+    /// The file a span is in, as miette shows it.
     pub fn named(&self, span: Span) -> NamedSource<Arc<str>> {
         self.file(span.file).named()
     }
@@ -141,8 +155,11 @@ impl SourceMap {
 /// A human position in a source file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
+    /// The file's display name.
     pub file: String,
+    /// The line, from 1.
     pub line: usize,
+    /// The column in characters, from 1.
     pub column: usize,
 }
 
@@ -159,40 +176,49 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Diagnostics {
         Diagnostics::default()
     }
 
+    /// Adds a diagnostic.
     pub fn push(&mut self, d: impl Diagnostic + Send + Sync + 'static) {
         self.items.push(miette::Report::new(d));
     }
 
+    /// Adds a diagnostic already made a miette report.
     pub fn push_report(&mut self, r: miette::Report) {
         self.items.push(r);
     }
 
+    /// Adds another list's diagnostics after these.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
+    /// The diagnostics, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &miette::Report> {
         self.items.iter()
     }
 
+    /// How many there are, errors and warnings.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// Whether any is an error (not a warning).
     pub fn has_errors(&self) -> bool {
         self.items
             .iter()
             .any(|r| r.severity().unwrap_or(miette::Severity::Error) == miette::Severity::Error)
     }
 
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.items
             .iter()

@@ -1,18 +1,18 @@
 //! juris: policy-as-code for data residency and cloud-provider restrictions.
 //!
-//! The pipeline, one module per stage: [`syntax`] (pest → AST) → [`check`] (names,
-//! types, metadata) → [`ir`] (lowered, folded) → [`eval`] (in-process) or [`wasm`]
-//! (a self-contained module). Inputs go [`adapters`] → [`model`] (+ [`catalog`]);
-//! the [`runner`] evaluates policies over the model and [`report`] renders findings.
+//! The pipeline, one module per stage: `syntax` (pest → AST) → `check` (names, types,
+//! metadata) → `ir` (lowered, folded) → `eval` (in-process) or [`wasm`] (a
+//! self-contained module). Inputs go [`adapters`] → [`model`] (+ [`catalog`]); the
+//! [`runner`] evaluates policies over the model and [`report`] renders findings.
 //!
-//! Embedding it takes three calls: compile a policy set, load an input, evaluate.
+//! The API is the facade at the crate root, with the modules it is made of: compile a
+//! [`PolicySet`], load an [`Inventory`] with [`load_bytes`] or [`load_path`], evaluate it
+//! into a [`Report`] of [`Finding`]s, and [`render`] that in any [`Format`]. The inner
+//! stages (`syntax`, `check`, `ir`, `eval`, `fold`, `semantics`, `fmt`, `testing`,
+//! `cli`) are public only for the command line and the tests, and are not part of it.
 //!
 //! ```
-//! use juris::adapters::{load_bytes, LoadOptions};
-//! use juris::catalog::Catalog;
-//! use juris::diag::SourceFile;
-//! use juris::runner::{FindingOutcome, RunOptions};
-//! use juris::PolicySet;
+//! use juris::{Catalog, FindingOutcome, LoadOptions, PolicySet, RunOptions, SourceFile, load_bytes};
 //!
 //! // Your rules, next to the shipped ones (`juris.groups`, `juris.classification`, ...).
 //! let policy = SourceFile::new("acme.juris", r#"
@@ -55,27 +55,52 @@
 // `#[allow(unsafe_code)]` and a SAFETY comment: a cache prefetch (eval) and the two libc
 // calls that open a named pipe without blocking (adapters/reader.rs).
 #![deny(unsafe_code)]
+// The facade below and the modules it names are the API; every item in them is documented.
+#![deny(missing_docs)]
 
+// The facade: the types and calls an embedder needs, at the crate root.
+pub use adapters::{AdapterError, LoadOptions, load_bytes, load_path};
+pub use catalog::{Catalog, CatalogError};
+pub use diag::{Diagnostics, SourceFile};
+pub use model::{Inventory, Resource};
+pub use policy::PolicySet;
+pub use report::{Format, render};
+pub use rule::{Enforcement, Exception, RuleMeta, Severity};
+pub use runner::{Finding, FindingOutcome, Report, RunError, RunOptions, Summary};
+pub use semantics::date;
+
+// The public stages: what the facade's types are made of.
 pub mod adapters;
 pub mod catalog;
-pub mod check;
 pub mod diag;
-pub mod eval;
-pub mod fmt;
-pub mod fold;
-pub mod ir;
 pub mod model;
 pub mod policy;
+pub mod report;
+pub mod rule;
 pub mod runner;
-pub mod semantics;
-pub mod syntax;
 pub mod wasm;
 
-pub use policy::PolicySet;
-pub use semantics::date;
+// The inner stages. They are public only because the command line, the integration
+// tests and the benches (separate crates) reach into them; they are not part of the
+// facade, carry no stability promise and are left out of the documentation.
+#[doc(hidden)]
+pub mod check;
+#[doc(hidden)]
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod report;
+#[doc(hidden)]
+pub mod eval;
+#[doc(hidden)]
+pub mod fmt;
+#[doc(hidden)]
+pub mod fold;
+#[doc(hidden)]
+pub mod ir;
+#[doc(hidden)]
+pub mod semantics;
+#[doc(hidden)]
+pub mod syntax;
+#[doc(hidden)]
 pub mod testing;
 
 // The Rust examples of docs/embedding.md are doc tests, so they compile or CI fails.

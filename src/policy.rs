@@ -113,9 +113,12 @@ fn same_text(a: &str, b: &str) -> bool {
     )
 )]
 pub struct ReservedPackage {
+    /// The package the file declares.
     pub package: String,
+    /// The file, to show the declaration.
     #[source_code]
     pub src: miette::NamedSource<std::sync::Arc<str>>,
+    /// The `package` line.
     #[label("declared here")]
     pub at: miette::SourceSpan,
 }
@@ -228,14 +231,17 @@ impl PolicySet {
         self.program.rules.iter().map(|r| &r.meta).collect()
     }
 
+    /// The lowered program, which the WebAssembly backend compiles.
     pub fn program(&self) -> &Program {
         &self.program
     }
 
+    /// The program as the in-process evaluator runs it.
     pub fn compiled(&self) -> &Compiled {
         &self.compiled
     }
 
+    /// The policy sources, for positions in diagnostics.
     pub fn sources(&self) -> &SourceMap {
         &self.sources
     }
@@ -356,7 +362,12 @@ pub enum PolicyPathError {
         code(juris::E0001),
         help("check the path given to --policy (or in juris.toml) exists and is readable")
     )]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
     /// A folder without any `.juris` file.
     #[error("no .juris files in {path}")]
     #[diagnostic(
@@ -365,7 +376,10 @@ pub enum PolicyPathError {
             "policy files end in `.juris`; point --policy at a file or a folder that contains some"
         )
     )]
-    NoPolicies { path: String },
+    NoPolicies {
+        /// The folder.
+        path: String,
+    },
     /// A policy file that is not text juris can read.
     #[error(transparent)]
     #[diagnostic(transparent)]

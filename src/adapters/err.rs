@@ -17,8 +17,10 @@ pub enum AdapterError {
     #[error("cannot read `{name}`")]
     #[diagnostic(code(juris::E0701), help("check the path and its permissions"))]
     Io {
+        /// The input, as it was named.
         name: String,
         #[source]
+        /// The operating system's reason.
         source: std::io::Error,
     },
 
@@ -28,7 +30,14 @@ pub enum AdapterError {
         code(juris::E0702),
         help("raise the input size limit (`max_bytes`) if this file is expected to be this large")
     )]
-    TooLarge { name: String, size: u64, limit: u64 },
+    TooLarge {
+        /// The input, as it was named.
+        name: String,
+        /// The input's size in bytes.
+        size: u64,
+        /// The largest input accepted, in bytes.
+        limit: u64,
+    },
 
     /// The input is not valid UTF-8, so it cannot be JSON.
     #[error("`{}` is not valid UTF-8 (first bad byte at offset {offset})", .src.name)]
@@ -39,10 +48,13 @@ pub enum AdapterError {
         )
     )]
     InvalidUtf8 {
+        /// The byte offset of the first byte that is not UTF-8.
         offset: usize,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("invalid UTF-8 here")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -50,11 +62,15 @@ pub enum AdapterError {
     #[error("`{}` is not JSON: it looks like {looks_like}", .src.name)]
     #[diagnostic(code(juris::E0704), help("{hint}"))]
     NotJson {
+        /// What the document looks like instead.
         looks_like: String,
+        /// How to produce the document juris expects.
         hint: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("expected `{{` here")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -67,10 +83,13 @@ pub enum AdapterError {
         )
     )]
     Truncated {
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("input ends here")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -81,11 +100,15 @@ pub enum AdapterError {
         help("fix the JSON syntax at the marked spot, or regenerate the file")
     )]
     Syntax {
+        /// What is wrong with the value.
         message: String,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("{message}")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -96,12 +119,17 @@ pub enum AdapterError {
         help("this field does not match the {expected} format; was the file edited by hand?")
     )]
     Shape {
+        /// What is wrong with the value.
         message: String,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
+        /// The format the document was read as.
         expected: &'static str,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("{message}")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -109,11 +137,15 @@ pub enum AdapterError {
     #[error("`{}` is JSON but not a Terraform plan, Terraform state or juris inventory: it looks like {looks_like}", .src.name)]
     #[diagnostic(code(juris::E0708), help("{hint}"))]
     UnknownDocument {
+        /// What the document looks like instead.
         looks_like: String,
+        /// How to produce the document juris expects.
         hint: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("this document")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -126,11 +158,15 @@ pub enum AdapterError {
         )
     )]
     UnsupportedFormat {
+        /// Which document the version belongs to (a plan or a state).
         what: &'static str,
+        /// The `format_version` the document states.
         version: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("format_version")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -143,11 +179,15 @@ pub enum AdapterError {
         )
     )]
     UnsupportedInventory {
+        /// The `version` the inventory states.
         version: String,
+        /// The inventory version this build reads.
         supported: u32,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("version")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -160,11 +200,15 @@ pub enum AdapterError {
         )
     )]
     MissingField {
+        /// The missing field.
         field: &'static str,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("this entry has no `{field}`")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -179,11 +223,15 @@ pub enum AdapterError {
         )
     )]
     BadEntry {
+        /// What is wrong with the value.
         message: String,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("{message}")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -196,11 +244,15 @@ pub enum AdapterError {
         )
     )]
     BadAddress {
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
+        /// What is wrong with the address.
         reason: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("{reason}")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -213,11 +265,15 @@ pub enum AdapterError {
         )
     )]
     BadProviderSource {
+        /// The provider name as written.
         provider: String,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("not `[host/]namespace/type`")]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 
@@ -230,11 +286,15 @@ pub enum AdapterError {
         )
     )]
     TooDeep {
+        /// The deepest nesting accepted.
         limit: usize,
+        /// The JSON path of the value (`resource_changes[3].change`).
         path: String,
         #[source_code]
+        /// An excerpt of the input around the error.
         src: Arc<Excerpt>,
         #[label("level {} starts here", .limit + 1)]
+        /// Where the error is, within the excerpt.
         span: SourceSpan,
     },
 }

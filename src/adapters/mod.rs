@@ -58,6 +58,7 @@ use terraform::read::{self, Interner, Keep, Progress, RawDoc};
 
 /// How to read inputs.
 pub struct LoadOptions<'a> {
+    /// The catalog that places regions and names their holders.
     pub catalog: &'a Catalog,
     /// Which top-level attributes to keep in [`crate::model::Resource::attributes`].
     pub projection: Projection,

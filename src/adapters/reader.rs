@@ -22,10 +22,18 @@ pub enum ReadError {
     Folder,
     /// A file whose size is known to be over the limit, refused before reading.
     #[error("the file is {size} bytes, over the {limit}-byte input limit")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The input size limit in bytes.
+        limit: u64,
+    },
     /// A stream (standard input, a pipe, a device) that went on past the limit.
     #[error("it is larger than the {limit}-byte input limit")]
-    StreamTooLarge { limit: u64 },
+    StreamTooLarge {
+        /// The input size limit in bytes.
+        limit: u64,
+    },
     /// A named pipe with no process writing to it.
     #[error(
         "it is a named pipe that no program is writing to (none started within 2 seconds); start the program that writes it first, or pipe its output to `juris check -`"

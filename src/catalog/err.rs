@@ -18,11 +18,15 @@ pub enum CatalogError {
         )
     )]
     Syntax {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// What the TOML reader found wrong.
         message: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("here")]
+        /// The entry at fault.
         span: Option<SourceSpan>,
     },
 
@@ -30,14 +34,19 @@ pub enum CatalogError {
     #[error("region `{region}` in `{origin}` names unknown operator `{operator}`")]
     #[diagnostic(code(juris::E0902), help("{hint}"))]
     UnknownOperator {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// The region that names the operator.
         region: String,
+        /// The operator id no entry defines.
         operator: String,
         /// The fix: a close match if any, how to define an operator, the known ids.
         hint: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("no operator with this id")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -50,14 +59,20 @@ pub enum CatalogError {
         )
     )]
     DuplicateRegion {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// The provider family of the region.
         family: String,
+        /// The region code defined twice.
         code: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("second definition")]
+        /// The entry at fault.
         span: SourceSpan,
         #[label("first definition")]
+        /// The first definition.
         first: SourceSpan,
     },
 
@@ -65,12 +80,17 @@ pub enum CatalogError {
     #[error("{what} `{id}` is defined twice in `{origin}`")]
     #[diagnostic(code(juris::E0904), help("keep one entry"))]
     DuplicateEntry {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// What kind of entry is defined twice.
         what: &'static str,
+        /// The id defined twice.
         id: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("second definition")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -83,12 +103,17 @@ pub enum CatalogError {
         )
     )]
     BadCountry {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// The code that is not an ISO 3166-1 alpha-2 country.
         code: String,
+        /// The entry that names the country.
         entry: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("not an ISO country code")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -101,13 +126,19 @@ pub enum CatalogError {
         help("`pair` and `members` must be codes of regions of the same family")
     )]
     UnknownRegionRef {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// The provider family of the region.
         family: String,
+        /// The region that names the operator.
         region: String,
+        /// The region it names.
         target: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("unknown region")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -115,13 +146,19 @@ pub enum CatalogError {
     #[error("`{value}` in `{origin}` is not a valid {what}")]
     #[diagnostic(code(juris::E0907), help("{expected}"))]
     BadName {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// What kind of entry is defined twice.
         what: &'static str,
+        /// The value as written.
         value: String,
+        /// What the field must hold.
         expected: &'static str,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("malformed")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -134,11 +171,15 @@ pub enum CatalogError {
         )
     )]
     UncitedController {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
+        /// The company whose chain of control loops.
         company: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("no source")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 
@@ -149,10 +190,13 @@ pub enum CatalogError {
         help("add `family = \"<name>\"` at the top of the file, e.g. `family = \"aws\"`")
     )]
     MissingFamily {
+        /// The catalog file (`builtin:<name>` for a built-in one).
         origin: String,
         #[source_code]
+        /// The catalog file, to show the entry.
         src: Arc<NamedSource<String>>,
         #[label("these regions belong to no family")]
+        /// The entry at fault.
         span: SourceSpan,
     },
 }

@@ -74,12 +74,16 @@ pub struct Catalog {
 /// A cited source (`[sources.<id>]`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SourceEntry {
+    /// The source's title.
     pub title: String,
+    /// Where to read it.
     pub url: Option<String>,
     /// Registry packages the facts were read from, pinned (`pypi:botocore==1.44.8`);
     /// `catalog/verify/verify.py` checks the catalog against them.
     pub packages: Vec<String>,
+    /// When it was read, `YYYY-MM-DD`.
     pub retrieved: Option<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
     /// The file this entry was read from.
     pub origin: String,
@@ -92,27 +96,38 @@ pub struct ProviderEntry {
     pub family: String,
     /// Registry addresses without host, lower case (`hashicorp/aws`).
     pub sources: Vec<String>,
+    /// The company that runs the cloud.
     pub company: String,
+    /// The group it belongs to, as the provider names it.
     pub parent: Option<String>,
     /// ISO 3166-1 alpha-2 code of the jurisdiction the company is controlled from.
     pub jurisdiction: String,
     /// Companies with a hold over `company`; empty when only `parent` is known.
     pub controllers: Vec<Controller>,
+    /// Ids of the `[sources.<id>]` entries that back this entry.
     pub refs: Vec<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
+    /// The catalog file this entry was read from.
     pub origin: String,
 }
 
 /// A company that operates some regions in place of the provider (`[[operator]]`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OperatorEntry {
+    /// The id regions name it by (`operator = "..."`).
     pub id: String,
+    /// The company that runs the regions.
     pub company: String,
     /// Where the operator itself is run from; its owners are in `controllers`.
     pub jurisdiction: String,
+    /// Companies with a hold over it.
     pub controllers: Vec<Controller>,
+    /// Ids of the `[sources.<id>]` entries that back this entry.
     pub refs: Vec<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
+    /// The catalog file this entry was read from.
     pub origin: String,
 }
 
@@ -120,12 +135,15 @@ pub struct OperatorEntry {
 /// `controllers = [...]`), stated relative to that holder.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Controller {
+    /// The company's legal name.
     pub company: String,
     /// ISO 3166-1 alpha-2 code of where this company is run from.
     pub jurisdiction: String,
+    /// How it holds the holder.
     pub control: Control,
     /// At least one source: a chain link is a fact like any other.
     pub refs: Vec<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
 }
 
@@ -156,10 +174,13 @@ impl Control {
 /// One link of a holder's chain of control, borrowed from the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChainLink<'a> {
+    /// The company's legal name.
     pub company: &'a str,
+    /// ISO 3166-1 alpha-2 code of where it is run from.
     pub jurisdiction: &'a str,
     /// `operator` for the holder itself, else [`Control::as_str`].
     pub control: &'static str,
+    /// Ids of the sources that back the link.
     pub refs: &'a [String],
 }
 
@@ -225,15 +246,20 @@ impl Controller {
 /// Providers that hold no cloud data (`hashicorp/random`, `null`, `time`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UtilityEntry {
+    /// Registry addresses without host, lower case (`hashicorp/random`).
     pub sources: Vec<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
+    /// The catalog file this entry was read from.
     pub origin: String,
 }
 
 /// The regions of one provider family.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Family {
+    /// The family key (`aws`, `azure`, `google`, ...).
     pub name: String,
+    /// Ids of the `[sources.<id>]` entries that back this entry.
     pub refs: Vec<String>,
     /// Keyed by [`normalise_code`] of the region code.
     regions: IndexMap<String, RegionEntry, FxBuildHasher>,
@@ -244,9 +270,11 @@ pub struct Family {
 pub struct RegionEntry {
     /// The provider's spelling (`eu-central-1`, `westeurope`, `US`, `NAM4`).
     pub code: String,
+    /// The provider's display name (`Europe (Frankfurt)`).
     pub name: String,
     /// Every country the data may sit in (for a multi-region: all of them).
     pub countries: Vec<String>,
+    /// What kind of location the code names.
     pub kind: RegionKind,
     /// Operator id, where a company other than the provider runs the region.
     pub operator: Option<String>,
@@ -254,9 +282,13 @@ pub struct RegionEntry {
     pub pair: Option<String>,
     /// Member regions of a Google dual- or multi-region.
     pub members: Vec<String>,
+    /// Whether the provider has closed the region to new resources.
     pub retired: bool,
+    /// Ids of the `[sources.<id>]` entries that back this entry.
     pub refs: Vec<String>,
+    /// A remark for the reader of the catalog.
     pub note: Option<String>,
+    /// The catalog file this entry was read from.
     pub origin: String,
 }
 
@@ -264,11 +296,16 @@ pub struct RegionEntry {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionKind {
+    /// One region in one place.
     #[default]
     Region,
+    /// A multi-region (Google `US`, `EU`): data in any of several countries.
     MultiRegion,
+    /// A Google dual-region: two named member regions.
     DualRegion,
+    /// A region reserved for government customers.
     Government,
+    /// A region of a sovereign cloud, run apart from the provider's public regions.
     Sovereign,
 }
 
@@ -381,26 +418,32 @@ impl Catalog {
         }
     }
 
+    /// The regions of a family.
     pub fn family(&self, name: &str) -> Option<&Family> {
         self.families.get(name)
     }
 
+    /// Every family, in load order.
     pub fn families(&self) -> impl Iterator<Item = &Family> {
         self.families.values()
     }
 
+    /// The operator with this id.
     pub fn operator(&self, id: &str) -> Option<&OperatorEntry> {
         self.operators.get(id)
     }
 
+    /// Every cited source, by id.
     pub fn sources(&self) -> impl Iterator<Item = (&str, &SourceEntry)> {
         self.sources.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// Every provider entry, in load order.
     pub fn providers(&self) -> impl Iterator<Item = &ProviderEntry> {
         self.providers.iter()
     }
 
+    /// Every operator entry, in load order.
     pub fn operators(&self) -> impl Iterator<Item = &OperatorEntry> {
         self.operators.values()
     }

@@ -10,6 +10,10 @@ mod value;
 
 pub use value::ConstValue;
 
+// Rule metadata is public API (reports and embedders read it), so it lives in the
+// `rule` leaf; the IR carries it.
+pub use crate::rule::{Enforcement, Exception, RuleMeta, Severity};
+
 use std::collections::BTreeSet;
 
 use crate::diag::Position;
@@ -47,97 +51,6 @@ pub struct Function {
     pub body: Expr,
 }
 
-/// Enforcement level, as Sentinel names them.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Enforcement {
-    Advisory,
-    Soft,
-    Hard,
-}
-
-impl Enforcement {
-    pub const NAMES: &'static [&'static str] = &["advisory", "soft", "hard"];
-
-    pub fn parse(s: &str) -> Option<Enforcement> {
-        match s {
-            "advisory" => Some(Enforcement::Advisory),
-            "soft" | "soft-mandatory" | "soft_mandatory" => Some(Enforcement::Soft),
-            "hard" | "hard-mandatory" | "hard_mandatory" => Some(Enforcement::Hard),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Enforcement::Advisory => "advisory",
-            Enforcement::Soft => "soft",
-            Enforcement::Hard => "hard",
-        }
-    }
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const NAMES: &'static [&'static str] = &["info", "low", "medium", "high", "critical"];
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "info" => Some(Severity::Info),
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            "high" => Some(Severity::High),
-            "critical" => Some(Severity::Critical),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-/// A rule's metadata: what reports, `juris rules` and SARIF descriptors show.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct RuleMeta {
-    pub id: String,
-    /// Qualified declaration name, `package.rule_name`.
-    pub name: String,
-    pub title: String,
-    pub severity: Severity,
-    pub enforcement: Enforcement,
-    /// Whether an undetermined outcome fails the check like a violation would.
-    pub undetermined_blocks: bool,
-    pub references: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Where the rule is declared.
-    pub position: Position,
-    /// The verdict line as written (`deny if ...`), for reports.
-    pub source: String,
-}
-
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub meta: RuleMeta,
@@ -153,27 +66,6 @@ pub struct Rule {
 pub enum Clause {
     Where(Expr),
     Let(Slot, Expr),
-}
-
-/// A waiver declared in policy source.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Exception {
-    pub name: String,
-    pub rule: String,
-    /// Address globs the exception covers.
-    pub resources: Vec<String>,
-    pub reason: String,
-    pub approved_by: String,
-    /// Days since 1970-01-01.
-    #[serde(serialize_with = "ser_date")]
-    pub expires: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    pub position: Position,
-}
-
-fn ser_date<S: serde::Serializer>(d: &i32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::semantics::date::format(*d))
 }
 
 /// A policy unit test (`juris test`).

@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 /// A value known at plan time, or unknown until apply.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Known<T> {
+    /// The value.
     Known(T),
+    /// Not known until the infrastructure is applied.
     Unknown,
 }
 
 impl<T> Known<T> {
+    /// A `Known` of a reference to the value.
     pub fn as_ref(&self) -> Known<&T> {
         match self {
             Known::Known(v) => Known::Known(v),
@@ -22,6 +25,7 @@ impl<T> Known<T> {
         }
     }
 
+    /// The value if it is known.
     pub fn known(&self) -> Option<&T> {
         match self {
             Known::Known(v) => Some(v),
@@ -29,10 +33,12 @@ impl<T> Known<T> {
         }
     }
 
+    /// Whether the value is unknown.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Known::Unknown)
     }
 
+    /// Applies `f` to a known value; unknown stays unknown.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Known<U> {
         match self {
             Known::Known(v) => Known::Known(f(v)),

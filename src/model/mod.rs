@@ -47,9 +47,12 @@ pub struct Inventory {
 /// A catalog source as `juris inventory` cites it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
+    /// The source's title.
     pub title: String,
+    /// Where to read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// When it was read, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<String>,
 }
@@ -86,7 +89,9 @@ pub struct Resource {
     /// Name of the input file this resource came from (see [`Inventory::inputs`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
+    /// The provider the resource is managed by.
     pub provider: Provider,
+    /// Where its data is.
     pub location: Location,
     /// Who holds the data: the region's operator if it has one, else the provider's company.
     pub custody: Custody,
@@ -168,6 +173,7 @@ pub struct Location {
 /// A company and the jurisdiction it is controlled from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
+    /// The legal name.
     pub name: String,
     /// ISO 3166-1 alpha-2 code.
     pub jurisdiction: String,
@@ -196,6 +202,7 @@ pub struct Custody {
 /// the data's holder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
+    /// The company's legal name.
     pub company: String,
     /// ISO 3166-1 alpha-2 code.
     pub jurisdiction: String,
@@ -258,7 +265,9 @@ pub struct Flow {
     /// Number of hops from the source (1 = direct).
     #[serde(default = "one")]
     pub depth: u32,
+    /// Where the copy is.
     pub location: Location,
+    /// Who holds the copy.
     pub custody: Custody,
     /// The source block of the resource that declares the copy (the `via` resource),
     /// where juris read the source.
@@ -269,9 +278,12 @@ pub struct Flow {
 /// A non-fatal problem found while reading an input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
+    /// What is wrong, in words.
     pub message: String,
+    /// The input it was found in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
+    /// The resource it concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
@@ -296,6 +308,7 @@ impl Custody {
         }
     }
 
+    /// Custody nobody can tell: holder, jurisdiction and chain unknown.
     pub fn unknown() -> Custody {
         Custody {
             company: Known::Unknown,

@@ -19,12 +19,18 @@ use crate::runner::{Finding, Report, RunOptions};
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
+    /// Text for a terminal.
     #[default]
     Human,
+    /// The JSON report document (docs/output.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// JUnit XML, for CI test views.
     Junit,
+    /// GitHub Actions workflow commands.
     Github,
+    /// A Markdown summary for a pull request.
     Markdown,
 }
 
@@ -66,8 +72,11 @@ impl Format {
 
 /// Everything a renderer may draw on.
 pub struct Context<'a> {
+    /// What the check found.
     pub report: &'a Report,
+    /// The policy set that ran, for rule metadata.
     pub policy: &'a PolicySet,
+    /// The inventory it ran on.
     pub inventory: &'a Inventory,
     /// The options the report was produced with (date, selected rules, fail-on level).
     pub options: &'a RunOptions,
@@ -81,6 +90,25 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// What a renderer needs of a run, with no colour and relative source links.
+    pub fn new(
+        report: &'a Report,
+        policy: &'a PolicySet,
+        inventory: &'a Inventory,
+        options: &'a RunOptions,
+        inputs: &'a [String],
+    ) -> Context<'a> {
+        Context {
+            report,
+            policy,
+            inventory,
+            options,
+            inputs,
+            color: false,
+            link_base: None,
+        }
+    }
+
     /// The metadata of a rule by id.
     pub fn rule(&self, id: &str) -> Option<&'a RuleMeta> {
         self.policy.program().rule(id).map(|r| &r.meta)

@@ -3,6 +3,7 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
+/// What stops a run after the policies compiled.
 #[derive(Debug, Error, Diagnostic)]
 pub enum RunError {
     /// An exception granted for more than a year from today.
@@ -16,9 +17,13 @@ pub enum RunError {
         )
     )]
     ExceptionTooLong {
+        /// The exception.
         name: String,
+        /// Its expiry date.
         expires: String,
+        /// The date the run takes as today.
         today: String,
+        /// Where the exception is declared (`file:line:col`).
         position: String,
     },
 
@@ -33,15 +38,25 @@ pub enum RunError {
         )
     )]
     LimitExceeded {
+        /// The rule id.
         rule: String,
+        /// The resource the rule was evaluating.
         address: String,
+        /// The limit, by its name in juris.toml.
         limit: &'static str,
+        /// The limit that was reached.
         value: u64,
+        /// What the limit counts.
         unit: &'static str,
     },
 
     /// `--rule` named a rule id that no rule has.
     #[error("no rule has id `{id}`")]
     #[diagnostic(code(juris::E0505), help("the rule ids are: {}", known.join(", ")))]
-    UnknownRule { id: String, known: Vec<String> },
+    UnknownRule {
+        /// The id as given.
+        id: String,
+        /// The ids the policy set has.
+        known: Vec<String>,
+    },
 }

@@ -43,6 +43,7 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// Default options with `today` as the date (days since 1970-01-01).
     pub fn new(today: i32) -> RunOptions {
         RunOptions {
             today,
@@ -58,13 +59,17 @@ impl RunOptions {
 /// Everything a check found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The report document version (`REPORT_VERSION`).
     pub version: u32,
+    /// The date the run took as today, `YYYY-MM-DD`.
     pub today: String,
+    /// The lowest enforcement level that fails the check.
     pub fail_on: Enforcement,
     /// Violations, undetermined and excepted findings, sorted by rule then address.
     pub findings: Vec<Finding>,
     /// Every exception in the policy set and what became of it.
     pub exceptions: Vec<ExceptionStatus>,
+    /// The counts.
     pub summary: Summary,
     /// With [`RunOptions::record_applied`]: per rule that ran, sorted by id, the
     /// resources it applied to (passes included). Not part of the report document.
@@ -82,15 +87,20 @@ pub struct Applied {
     pub resources: Vec<usize>,
 }
 
+/// What a rule concluded about one resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingOutcome {
+    /// The rule is broken.
     Violation,
+    /// The rule depends on a value the input cannot tell (unknown).
     Undetermined,
+    /// The rule is broken, but an exception waives it.
     Excepted,
 }
 
 impl FindingOutcome {
+    /// The name reports use.
     pub fn as_str(self) -> &'static str {
         match self {
             FindingOutcome::Violation => "violation",
@@ -100,12 +110,18 @@ impl FindingOutcome {
     }
 }
 
+/// One rule on one resource that did not pass.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The rule id.
     pub rule: String,
+    /// What the rule concluded.
     pub outcome: FindingOutcome,
+    /// The rule's enforcement level.
     pub enforcement: Enforcement,
+    /// The rule's severity.
     pub severity: Severity,
+    /// The resource's address.
     pub address: String,
     /// The input file the resource came from, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +133,9 @@ pub struct Finding {
     /// the resource that declares the copy and the one that receives it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// The rule's message, filled in for this resource.
     pub message: String,
+    /// The values the verdict observed, by their source text.
     pub evidence: IndexMap<String, serde_json::Value>,
     /// The exception that turned this finding into `excepted`.
     pub exception: Option<ExceptionRef>,
@@ -138,20 +156,28 @@ pub struct Related {
     pub address: String,
     /// What it is to the finding, e.g. `declares the s3-replication copy`.
     pub note: String,
+    /// Where it is declared.
     #[serde(flatten)]
     pub source: Declaration,
 }
 
+/// The exception a finding refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionRef {
+    /// The exception block's name.
     pub name: String,
+    /// Why it was granted.
     pub reason: String,
+    /// Who approved it.
     pub approved_by: String,
+    /// Its expiry date, `YYYY-MM-DD`.
     pub expires: String,
+    /// The ticket that records the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
 }
 
+/// What became of an exception in a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExceptionState {
@@ -163,31 +189,49 @@ pub enum ExceptionState {
     Stale,
 }
 
+/// One exception of the policy set and what became of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExceptionStatus {
+    /// The exception block's name.
     pub name: String,
+    /// The rule id it waives.
     pub rule: String,
+    /// The address globs it covers.
     pub resources: Vec<String>,
+    /// What became of it.
     pub state: ExceptionState,
+    /// Its expiry date, `YYYY-MM-DD`.
     pub expires: String,
+    /// Why it was granted.
     pub reason: String,
+    /// Who approved it.
     pub approved_by: String,
     /// Addresses of the findings it waived (or would have, if expired).
     pub matched: Vec<String>,
 }
 
+/// The counts of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Resources in the inventory.
     pub resources: usize,
+    /// Rules that ran.
     pub rules: usize,
     /// (rule, resource) pairs where the rule applied.
     pub evaluated: usize,
+    /// (rule, resource) pairs that passed.
     pub passed: usize,
+    /// Violation findings.
     pub violations: usize,
+    /// Undetermined findings.
     pub undetermined: usize,
+    /// Findings waived by an exception.
     pub excepted: usize,
+    /// Findings that fail the check.
     pub blocking: usize,
+    /// Exceptions past their expiry date.
     pub expired_exceptions: usize,
+    /// Exceptions that matched no finding.
     pub stale_exceptions: usize,
     /// True when the check fails (exit code 1).
     pub failed: bool,

@@ -3,6 +3,7 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
+/// Why a module could not be compiled, loaded or run.
 #[derive(Debug, Error, Diagnostic)]
 pub enum WasmError {
     /// The policy set could not be compiled to a module (an internal limit or bug).
@@ -13,7 +14,10 @@ pub enum WasmError {
             "the policies check and run natively; please report this with the policy that triggers it"
         )
     )]
-    Compile { reason: String },
+    Compile {
+        /// What the assembler reported.
+        reason: String,
+    },
 
     /// The bytes are not a valid WebAssembly module.
     #[error("not a valid WebAssembly module: {reason}")]
@@ -21,7 +25,10 @@ pub enum WasmError {
         code(juris::E1002),
         help("pass a file written by `juris compile`; it may be truncated or corrupted")
     )]
-    InvalidModule { reason: String },
+    InvalidModule {
+        /// What the WebAssembly validator reported.
+        reason: String,
+    },
 
     /// A valid module that is not a juris policy module.
     #[error("not a juris policy module: {reason}")]
@@ -31,7 +38,10 @@ pub enum WasmError {
             "only modules written by `juris compile` can be loaded: they export `juris_eval` and carry a `juris.meta` section"
         )
     )]
-    ForeignModule { reason: String },
+    ForeignModule {
+        /// What the module lacks.
+        reason: String,
+    },
 
     /// A juris module built for a different ABI version.
     #[error("the module uses juris ABI version {found}; this build runs version {expected}")]
@@ -41,7 +51,12 @@ pub enum WasmError {
             "recompile the policies with this version of juris: `juris compile --policy ... -o FILE`"
         )
     )]
-    AbiVersion { found: String, expected: u32 },
+    AbiVersion {
+        /// The ABI version the module declares.
+        found: String,
+        /// The ABI version this host speaks.
+        expected: u32,
+    },
 
     /// The evaluation used up its fuel.
     #[error("the policy module ran out of fuel ({fuel} units) before finishing")]
@@ -51,7 +66,10 @@ pub enum WasmError {
             "the inventory may be very large or a rule very expensive; if the module is trusted, raise the limit with `--limit wasm_fuel=N` (`Limits::fuel` when embedding)"
         )
     )]
-    OutOfFuel { fuel: u64 },
+    OutOfFuel {
+        /// The fuel the call was given.
+        fuel: u64,
+    },
 
     /// The evaluation needed more memory than the cap.
     #[error("the policy module needed more than {bytes} bytes of memory")]
@@ -61,7 +79,10 @@ pub enum WasmError {
             "the inventory may be very large; if the module is trusted, raise the limit with `--limit wasm_memory=N` (`Limits::memory` when embedding)"
         )
     )]
-    OutOfMemory { bytes: usize },
+    OutOfMemory {
+        /// The cap on the module's memory, in bytes.
+        bytes: usize,
+    },
 
     /// The module trapped for another reason (e.g. its stack overflowed).
     #[error("the policy module trapped: {reason}")]
@@ -71,7 +92,10 @@ pub enum WasmError {
             "a module written by `juris compile` should never trap; please report it with the input"
         )
     )]
-    Trap { reason: String },
+    Trap {
+        /// What the runtime reported.
+        reason: String,
+    },
 
     /// The module rejected the input (see `docs/embedding.md` for the codes).
     #[error("{message}")]
@@ -81,7 +105,12 @@ pub enum WasmError {
             "the module's error code is {code}: 1 not JSON, 2 not an inventory document, 3 bad `today` or `fail_on`, 4 exception expires too late"
         )
     )]
-    Rejected { code: i32, message: String },
+    Rejected {
+        /// The module's error code (`wasm::error_code`).
+        code: i32,
+        /// The module's message.
+        message: String,
+    },
 
     /// The host could not set up or call the module.
     #[error("cannot run the policy module: {reason}")]
@@ -89,5 +118,8 @@ pub enum WasmError {
         code(juris::E1009),
         help("check the module was compiled for this ABI and the input is under 2 GiB")
     )]
-    Host { reason: String },
+    Host {
+        /// What went wrong on the host side.
+        reason: String,
+    },
 }

@@ -32,6 +32,7 @@ impl Default for Limits {
 /// What the module's `juris.meta` section says.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct ModuleMeta {
+    /// The ABI version the module speaks.
     pub abi: serde_json::Value,
     /// The juris version that compiled the module.
     #[serde(default)]
@@ -117,6 +118,7 @@ impl WasmPolicy {
         &self.meta
     }
 
+    /// The limits each call runs under.
     pub fn limits(&self) -> Limits {
         self.limits
     }

@@ -34,7 +34,7 @@ mod err;
 mod host;
 mod layout;
 mod regex;
-pub mod unicode;
+pub(crate) mod unicode;
 
 use std::fmt::Write;
 

@@ -11,6 +11,9 @@ const LAYERS: &[&[&str]] = &[
     // Leaves: diagnostics, the semantics both engines share, the resource model and the
     // fact catalogs.
     &["diag", "semantics", "model", "catalog"],
+    // What a rule declares about itself (id, severity, enforcement, exceptions): public
+    // API that the IR carries and reports read.
+    &["rule"],
     // Parsing policies; the IR; reading plans, state and Terraform source.
     &["syntax", "ir", "adapters"],
     // What reads the IR (the evaluator, the WebAssembly backend) and the formatter.
@@ -28,7 +31,32 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// Names the crate root re-exports, and the module each comes from.
-const ROOT_REEXPORTS: &[(&str, &str)] = &[("PolicySet", "policy"), ("date", "semantics")];
+const ROOT_REEXPORTS: &[(&str, &str)] = &[
+    ("AdapterError", "adapters"),
+    ("LoadOptions", "adapters"),
+    ("load_bytes", "adapters"),
+    ("load_path", "adapters"),
+    ("Catalog", "catalog"),
+    ("CatalogError", "catalog"),
+    ("Diagnostics", "diag"),
+    ("SourceFile", "diag"),
+    ("Inventory", "model"),
+    ("Resource", "model"),
+    ("PolicySet", "policy"),
+    ("Format", "report"),
+    ("render", "report"),
+    ("Enforcement", "rule"),
+    ("Exception", "rule"),
+    ("RuleMeta", "rule"),
+    ("Severity", "rule"),
+    ("Finding", "runner"),
+    ("FindingOutcome", "runner"),
+    ("Report", "runner"),
+    ("RunError", "runner"),
+    ("RunOptions", "runner"),
+    ("Summary", "runner"),
+    ("date", "semantics"),
+];
 
 fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))

@@ -12,7 +12,12 @@ pub enum SourceError {
     /// A folder or file could not be read.
     #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(code(juris::E0801), help("check the path and its permissions"))]
-    Io { path: String, reason: String },
+    Io {
+        /// The file or folder.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
 
     /// The folder holds no Terraform configuration.
     #[error("`{path}` has no `.tf` files")]
@@ -22,7 +27,10 @@ pub enum SourceError {
             "point juris at the folder of a Terraform root module (the one you run `terraform plan` in), or pass a plan JSON file"
         )
     )]
-    NoConfiguration { path: String },
+    NoConfiguration {
+        /// The file or folder.
+        path: String,
+    },
 
     /// A `.tf` file is not valid HCL.
     #[error("`{}` is not valid Terraform (HCL) syntax: {message}", .src.as_ref().name())]
@@ -31,10 +39,13 @@ pub enum SourceError {
         help("fix the syntax at the marked spot; `terraform validate` shows the same error")
     )]
     Syntax {
+        /// What the parser or reader found wrong.
         message: String,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("{message}")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -45,11 +56,15 @@ pub enum SourceError {
         help("Terraform refuses duplicate declarations in one module; rename or remove one")
     )]
     Duplicate {
+        /// What kind of block is declared twice.
         what: &'static str,
+        /// The name declared twice.
         name: String,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("declared again here")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -60,11 +75,15 @@ pub enum SourceError {
         help("write it as Terraform does, e.g. `resource \"aws_s3_bucket\" \"logs\" {{ ... }}`")
     )]
     BadBlock {
+        /// The kind of block, as written.
         block: String,
+        /// What the parser or reader found wrong.
         message: String,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("{message}")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -78,7 +97,10 @@ pub enum SourceError {
             "check a plan instead (`terraform show -json plan.out > plan.json`), or write the configuration in native syntax (`.tf`)"
         )
     )]
-    JsonSyntax { path: String },
+    JsonSyntax {
+        /// The file or folder.
+        path: String,
+    },
 
     /// Module calls nest deeper than the limit (a module that calls itself never ends).
     #[error("module `{module}` is nested more than {limit} calls deep")]
@@ -89,11 +111,15 @@ pub enum SourceError {
         )
     )]
     ModuleDepth {
+        /// The module call at the limit.
         module: String,
+        /// The deepest nesting of module calls accepted.
         limit: usize,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("this call")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -106,12 +132,17 @@ pub enum SourceError {
         )
     )]
     TooManyInstances {
+        /// The resource or module address being expanded.
         address: String,
+        /// How many instances it would make.
         count: u64,
+        /// The most instances accepted.
         limit: u64,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("expanded here")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -124,10 +155,13 @@ pub enum SourceError {
         )
     )]
     Budget {
+        /// The evaluation budget, in steps.
         limit: u64,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("while evaluating this")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -140,10 +174,13 @@ pub enum SourceError {
         )
     )]
     ReferenceDepth {
+        /// The longest chain accepted.
         limit: usize,
         #[source_code]
+        /// The source file, to show the spot.
         src: Arc<NamedSource<Arc<str>>>,
         #[label("the chain reaches this expression")]
+        /// Where the error is.
         span: SourceSpan,
     },
 
@@ -155,7 +192,10 @@ pub enum SourceError {
             "write it as Terraform's -var is written, e.g. --var region=eu-west-1 or --var 'zones=[\"a\",\"b\"]'"
         )
     )]
-    VarArg { arg: String },
+    VarArg {
+        /// The argument as given.
+        arg: String,
+    },
 
     /// A variable value (tfvars file or `--var`) is not a valid expression.
     #[error("the value of `{name}` from {origin} is not a valid Terraform value: {message}")]
@@ -166,8 +206,11 @@ pub enum SourceError {
         )
     )]
     VarValue {
+        /// The variable.
         name: String,
+        /// Where the value comes from (a file or `--var`).
         origin: String,
+        /// What the parser or reader found wrong.
         message: String,
     },
 }
