@@ -64,6 +64,9 @@ def engines(args):
         # The tight floor (issue 14): only resource_changes[].mode and whether
         # change.after is null are kept, IgnoredAny for the rest.
         Engine("floor-skim", lambda p: [str(FLOOR), "--skim", str(p)], findings=False),
+        # The same skim, same struct, read by a SIMD JSON parser (issue 14).
+        Engine("floor-sonic", lambda p: [str(FLOOR), "--skim", "--reader", "sonic", str(p)], findings=False),
+        Engine("floor-simd", lambda p: [str(FLOOR), "--skim", "--reader", "simd", str(p)], findings=False),
         Engine("regorus-interp", lambda p: [str(REGORUS), "--mode", "interp", "--rego", str(REGO), str(p)]),
         Engine("regorus-vm", lambda p: [str(REGORUS), "--mode", "vm", "--rego", str(REGO), str(p)]),
         Engine("opa", lambda p: [str(VENV_PYTHON), str(BENCH / "opa_runner.py"), str(REGO), str(p)]),
@@ -252,10 +255,14 @@ def main():
     if sync.returncode != 0:
         sys.exit(1)
 
-    missing = [p for p in (GEN, FLOOR, REGORUS, VENV_PYTHON) if not p.exists()]
+    # Only what the chosen engines run must be built (a floor-only run needs no regorus).
+    all_engines = engines(args)
+    needed = [GEN] + [p for p in (FLOOR, REGORUS, VENV_PYTHON) if any(e.argv(Path())[0] == str(p) for e in all_engines)]
+    missing = [p for p in needed if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")
-    stale = [b for b, src in ((GEN, "tools/src"), (REGORUS, "regorus-runner/src")) if newest(BENCH / src) > b.stat().st_mtime]
+    built = ((GEN, "tools/src"), (FLOOR, "tools/src"), (REGORUS, "regorus-runner/src"))
+    stale = [b for b, src in built if b in needed and newest(BENCH / src) > b.stat().st_mtime]
     if stale:
         sys.exit("run.py: " + ", ".join(str(p) for p in stale) + " older than its source; run bench/setup.sh")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -263,7 +270,6 @@ def main():
     for item in filter(None, args.skip_at.split(",")):
         name, limit = item.split(":")
         caps[name] = int(limit)
-    all_engines = engines(args)
     if not any(e.findings for e in all_engines):
         sys.exit("run.py: no engine reports findings, nothing to compare")
 
