@@ -12,7 +12,8 @@ for every size before any timing is printed: a fast wrong answer is not a result
 
 Engines: the parse floor, regorus's interpreter and VM, OPA, the Python reference (an
 executable spec, run once per size, for agreement only) and, when JURIS_BIN names a
-release `juris` binary, `juris check --format json --fail-on hard`.
+release `juris` binary, `juris check --format json --fail-on hard`. FLOOR_NATIVE names
+a `floor` built with `-C target-cpu=native`, to add its three skims (`*-native`).
 
 Stdlib only. Build everything first with bench/setup.sh. See docs/performance.md.
 """
@@ -72,6 +73,13 @@ def engines(args):
         Engine("opa", lambda p: [str(VENV_PYTHON), str(BENCH / "opa_runner.py"), str(REGO), str(p)]),
         Engine("reference", lambda p: [sys.executable, str(BENCH / "reference.py"), str(REGO / "catalog.json"), str(p)], reps=1),
     ]
+    native = os.environ.get("FLOOR_NATIVE")
+    if native:
+        # The three skims again from a floor built with RUSTFLAGS="-C target-cpu=native":
+        # sonic-rs uses only the SIMD the build targets (simd-json detects it at run time).
+        for reader in ("serde", "sonic", "simd"):
+            name = "floor-skim-native" if reader == "serde" else f"floor-{reader}-native"
+            out.append(Engine(name, lambda p, r=reader: [native, "--skim", "--reader", r, str(p)], findings=False))
     juris = os.environ.get("JURIS_BIN")
     if juris:
         # Exit 1 only means blocking findings were found; 2 is an error.
@@ -94,8 +102,10 @@ def generator_digest():
     return h.hexdigest()[:10]
 
 
-def newest(folder):
-    return max(f.stat().st_mtime for f in folder.rglob("*.rs"))
+def newest(path):
+    """The latest modification time of a source file, or of the .rs files below a folder."""
+    files = [path] if path.is_file() else path.rglob("*.rs")
+    return max(f.stat().st_mtime for f in files)
 
 
 def plan_for(size, seed):
@@ -261,7 +271,8 @@ def main():
     missing = [p for p in needed if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")
-    built = ((GEN, "tools/src"), (FLOOR, "tools/src"), (REGORUS, "regorus-runner/src"))
+    # Each binary against its own sources: cargo relinks only the binary whose source changed.
+    built = ((GEN, "tools/src/bin/gen"), (FLOOR, "tools/src/bin/floor.rs"), (REGORUS, "regorus-runner/src"))
     stale = [b for b, src in built if b in needed and newest(BENCH / src) > b.stat().st_mtime]
     if stale:
         sys.exit("run.py: " + ", ".join(str(p) for p in stale) + " older than its source; run bench/setup.sh")
