@@ -268,6 +268,8 @@ def main():
     # Only what the chosen engines run must be built (a floor-only run needs no regorus).
     all_engines = engines(args)
     needed = [GEN] + [p for p in (FLOOR, REGORUS, VENV_PYTHON) if any(e.argv(Path())[0] == str(p) for e in all_engines)]
+    if os.environ.get("FLOOR_NATIVE") and any(e.name.endswith("-native") for e in all_engines):
+        needed.append(Path(os.environ["FLOOR_NATIVE"]))
     missing = [p for p in needed if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")
