@@ -12,7 +12,8 @@ for every size before any timing is printed: a fast wrong answer is not a result
 
 Engines: the parse floor, regorus's interpreter and VM, OPA, the Python reference (an
 executable spec, run once per size, for agreement only) and, when JURIS_BIN names a
-release `juris` binary, `juris check --format json --fail-on hard`.
+release `juris` binary, `juris check --format json --fail-on hard`. FLOOR_NATIVE names
+a `floor` built with `-C target-cpu=native`, to add its three skims (`*-native`).
 
 Stdlib only. Build everything first with bench/setup.sh. See docs/performance.md.
 """
@@ -64,11 +65,21 @@ def engines(args):
         # The tight floor (issue 14): only resource_changes[].mode and whether
         # change.after is null are kept, IgnoredAny for the rest.
         Engine("floor-skim", lambda p: [str(FLOOR), "--skim", str(p)], findings=False),
+        # The same skim, same struct, read by a SIMD JSON parser (issue 14).
+        Engine("floor-sonic", lambda p: [str(FLOOR), "--skim", "--reader", "sonic", str(p)], findings=False),
+        Engine("floor-simd", lambda p: [str(FLOOR), "--skim", "--reader", "simd", str(p)], findings=False),
         Engine("regorus-interp", lambda p: [str(REGORUS), "--mode", "interp", "--rego", str(REGO), str(p)]),
         Engine("regorus-vm", lambda p: [str(REGORUS), "--mode", "vm", "--rego", str(REGO), str(p)]),
         Engine("opa", lambda p: [str(VENV_PYTHON), str(BENCH / "opa_runner.py"), str(REGO), str(p)]),
         Engine("reference", lambda p: [sys.executable, str(BENCH / "reference.py"), str(REGO / "catalog.json"), str(p)], reps=1),
     ]
+    native = os.environ.get("FLOOR_NATIVE")
+    if native:
+        # The three skims again from a floor built with RUSTFLAGS="-C target-cpu=native":
+        # sonic-rs uses only the SIMD the build targets (simd-json detects it at run time).
+        for reader in ("serde", "sonic", "simd"):
+            name = "floor-skim-native" if reader == "serde" else f"floor-{reader}-native"
+            out.append(Engine(name, lambda p, r=reader: [native, "--skim", "--reader", r, str(p)], findings=False))
     juris = os.environ.get("JURIS_BIN")
     if juris:
         # Exit 1 only means blocking findings were found; 2 is an error.
@@ -91,8 +102,10 @@ def generator_digest():
     return h.hexdigest()[:10]
 
 
-def newest(folder):
-    return max(f.stat().st_mtime for f in folder.rglob("*.rs"))
+def newest(path):
+    """The latest modification time of a source file, or of the .rs files below a folder."""
+    files = [path] if path.is_file() else path.rglob("*.rs")
+    return max(f.stat().st_mtime for f in files)
 
 
 def plan_for(size, seed):
@@ -252,10 +265,17 @@ def main():
     if sync.returncode != 0:
         sys.exit(1)
 
-    missing = [p for p in (GEN, FLOOR, REGORUS, VENV_PYTHON) if not p.exists()]
+    # Only what the chosen engines run must be built (a floor-only run needs no regorus).
+    all_engines = engines(args)
+    needed = [GEN] + [p for p in (FLOOR, REGORUS, VENV_PYTHON) if any(e.argv(Path())[0] == str(p) for e in all_engines)]
+    if os.environ.get("FLOOR_NATIVE") and any(e.name.endswith("-native") for e in all_engines):
+        needed.append(Path(os.environ["FLOOR_NATIVE"]))
+    missing = [p for p in needed if not p.exists()]
     if missing:
         sys.exit("run.py: missing " + ", ".join(str(p) for p in missing) + "; run bench/setup.sh first")
-    stale = [b for b, src in ((GEN, "tools/src"), (REGORUS, "regorus-runner/src")) if newest(BENCH / src) > b.stat().st_mtime]
+    # Each binary against its own sources: cargo relinks only the binary whose source changed.
+    built = ((GEN, "tools/src/bin/gen"), (FLOOR, "tools/src/bin/floor.rs"), (REGORUS, "regorus-runner/src"))
+    stale = [b for b, src in built if b in needed and newest(BENCH / src) > b.stat().st_mtime]
     if stale:
         sys.exit("run.py: " + ", ".join(str(p) for p in stale) + " older than its source; run bench/setup.sh")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -263,7 +283,6 @@ def main():
     for item in filter(None, args.skip_at.split(",")):
         name, limit = item.split(":")
         caps[name] = int(limit)
-    all_engines = engines(args)
     if not any(e.findings for e in all_engines):
         sys.exit("run.py: no engine reports findings, nothing to compare")
 

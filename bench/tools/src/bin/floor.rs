@@ -26,7 +26,9 @@
 //! `serde_json::Value` instead, for reference; or `floor --skim PLAN.json` for the tight
 //! floor of issue 14: only `resource_changes[].mode` and whether `change.after` is null
 //! are kept, everything else is `IgnoredAny`, so what is left is the cost of the
-//! tokenizer walking every byte).
+//! tokenizer walking every byte). `floor --skim --reader sonic|simd PLAN.json` does the
+//! same skim, into the same struct, with `sonic-rs` or `simd-json` instead of serde_json
+//! (issue 14: is a SIMD reader worth it?); `--reader serde` is the default.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -299,7 +301,40 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 enum Mode {
     Plan,
     Value,
-    Skim,
+    Skim(Reader),
+}
+
+/// The JSON reader behind `--skim`; all three deserialise the same `SkimPlan`.
+#[derive(Clone, Copy, PartialEq)]
+enum Reader {
+    Serde,
+    Sonic,
+    Simd,
+}
+
+impl Reader {
+    fn named(name: &str) -> Option<Reader> {
+        match name {
+            "serde" => Some(Reader::Serde),
+            "sonic" => Some(Reader::Sonic),
+            "simd" => Some(Reader::Simd),
+            _ => None,
+        }
+    }
+
+    /// simd-json unescapes strings in place, so it needs the buffer mutably.
+    fn skim(self, bytes: &mut [u8]) -> Result<SkimPlan<'_>, String> {
+        match self {
+            Reader::Serde => serde_json::from_slice(bytes).map_err(|e| e.to_string()),
+            Reader::Sonic => sonic_rs::from_slice(bytes).map_err(|e| e.to_string()),
+            Reader::Simd => simd_json::serde::from_slice(bytes).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: floor [--value | --skim [--reader serde|sonic|simd]] PLAN.json");
+    std::process::exit(2);
 }
 
 fn main() {
@@ -307,14 +342,15 @@ fn main() {
     let (mode, path) = match args.as_slice() {
         [p] => (Mode::Plan, p),
         [flag, p] if flag == "--value" => (Mode::Value, p),
-        [flag, p] if flag == "--skim" => (Mode::Skim, p),
-        _ => {
-            eprintln!("usage: floor [--value | --skim] PLAN.json");
-            std::process::exit(2);
-        }
+        [flag, p] if flag == "--skim" => (Mode::Skim(Reader::Serde), p),
+        [flag, r, name, p] if flag == "--skim" && r == "--reader" => match Reader::named(name) {
+            Some(reader) => (Mode::Skim(reader), p),
+            None => usage(),
+        },
+        _ => usage(),
     };
     let full_value = mode == Mode::Value;
-    let bytes = match std::fs::read(path) {
+    let mut bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("floor: {path}: {e}");
@@ -334,8 +370,8 @@ fn main() {
         }
         return;
     }
-    if mode == Mode::Skim {
-        match serde_json::from_slice::<SkimPlan>(&bytes) {
+    if let Mode::Skim(reader) = mode {
+        match reader.skim(&mut bytes) {
             Ok(plan) => {
                 let managed = plan
                     .resource_changes

@@ -459,10 +459,7 @@ fn put_tags(
 /// `settings[0].user_labels`, and `after_unknown` marks them in the same place.
 fn nest_cloud_sql_labels(full: &mut Map<String, Value>, unknown: &mut Map<String, Value>) {
     let labels = full.remove("labels").unwrap_or(Value::Null);
-    if let Some(Value::Object(settings)) = full
-        .get_mut("settings")
-        .and_then(|s| s.get_mut(0))
-    {
+    if let Some(Value::Object(settings)) = full.get_mut("settings").and_then(|s| s.get_mut(0)) {
         settings.insert("user_labels".into(), labels);
     }
     if let Some(u) = unknown.remove("labels") {
