@@ -4,6 +4,8 @@
 //! module holds what they share: where text came from, and how several diagnostics
 //! travel and render together.
 
+#![forbid(unsafe_code)]
+
 use std::fmt;
 use std::sync::Arc;
 

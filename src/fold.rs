@@ -7,6 +7,8 @@
 //! IR (docs/architecture.md). The checker folds through it too, to refuse a constant
 //! whose value is wrong (a bad regex pattern, a constant past a limit).
 
+#![forbid(unsafe_code)]
+
 use crate::eval::{Compiled, Evaluator, LimitHit, Value};
 use crate::ir::types::Type;
 use crate::ir::{Builtin, Clause, ConstSet, ConstValue, Expr, ExprKind, Program};

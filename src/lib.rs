@@ -53,7 +53,8 @@
 
 // Unsafe code is refused everywhere but three functions, each with a narrow
 // `#[allow(unsafe_code)]` and a SAFETY comment: a cache prefetch (eval) and the two libc
-// calls that open a named pipe without blocking (adapters/reader.rs).
+// calls that open a named pipe without blocking (adapters/reader.rs). Every module
+// without one of them forbids it (tests/it/architecture.rs checks that).
 #![deny(unsafe_code)]
 // The facade below and the modules it names are the API; every item in them is documented.
 #![deny(missing_docs)]

@@ -1,6 +1,8 @@
 //! A compiled policy set: the front end of the pipeline (parse → check → lower) and
 //! the standard library embedded in the binary.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostics, SourceFile, SourceMap};

@@ -2,6 +2,8 @@
 //! the exceptions that waive it. The checker reads these from policy source; the IR
 //! carries them; reports, `juris rules` and embedders read them.
 
+#![forbid(unsafe_code)]
+
 use crate::diag::Position;
 
 /// Enforcement level, as Sentinel names them.

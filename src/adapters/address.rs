@@ -2,6 +2,8 @@
 //! (`module.m[0].aws_db_instance.x`, `aws_s3_bucket.b["logs"]`) and provider source
 //! addresses (`registry.terraform.io/hashicorp/aws`, or `aws` in Terraform 0.12).
 
+#![forbid(unsafe_code)]
+
 /// A parsed resource instance address; slices borrow from the address text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Address<'a> {

@@ -2,6 +2,8 @@
 //! operator, else the provider's company) and the companies the catalog says have a
 //! hold over it, each with its sources.
 
+#![forbid(unsafe_code)]
+
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;

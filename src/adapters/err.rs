@@ -2,6 +2,8 @@
 //! applies (with the JSON path when there is one) and says how to fix it. Inputs can be
 //! hundreds of megabytes on one line, so an error keeps only an excerpt around the spot.
 
+#![forbid(unsafe_code)]
+
 use std::ops::Range;
 use std::sync::Arc;
 

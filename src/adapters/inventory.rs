@@ -2,6 +2,8 @@
 //! are not Terraform (CloudFormation exports, Pulumi, a CMDB) and for embedders. It is
 //! taken as written; only the projection is applied.
 
+#![forbid(unsafe_code)]
+
 use serde_json::Value;
 
 use crate::model::{InputInfo, Inventory};

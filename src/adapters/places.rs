@@ -2,6 +2,8 @@
 //! end in a letter or digit after their region, Alibaba OSS prefixes `oss-`, Tencent COS
 //! names `qcs::cos:<region>::<bucket>`, Google self links contain `/zones/<zone>/`.
 
+#![forbid(unsafe_code)]
+
 use crate::catalog::{Catalog, RegionEntry};
 
 /// The fields of an Amazon Resource Name.

@@ -2,6 +2,8 @@
 //! parts the parser skips, and, on the error path only, turning a byte offset into a JSON
 //! path (`resource_changes[3].change`) and a JSON path back into a byte range.
 
+#![forbid(unsafe_code)]
+
 use std::ops::Range;
 
 /// One step of a JSON path.

@@ -4,6 +4,8 @@
 //! into the binary; users extend or override it at run time with files of the same shape
 //! ([`Catalog::extend_from_toml`]), e.g. a private cloud family `acme-dc`.
 
+#![forbid(unsafe_code)]
+
 mod err;
 mod iso;
 mod load;

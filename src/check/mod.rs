@@ -4,6 +4,8 @@
 //! It reports every problem it can find in one run; an erroneous expression gets the
 //! type `any` so one mistake does not cascade into many.
 
+#![forbid(unsafe_code)]
+
 pub mod builtins;
 pub mod err;
 mod expr;

@@ -2,6 +2,8 @@
 //! an exit code (0 pass, 1 blocking findings, 2 bad invocation, policy or input).
 //! The commands themselves are thin calls into the library.
 
+#![forbid(unsafe_code)]
+
 mod check;
 mod compile;
 pub mod config;

@@ -3,6 +3,7 @@
 //! the grammar skips, by where they stood: above the line they were on or inside,
 //! or after it when they ended that line.
 
+#![forbid(unsafe_code)]
 // A syntax error carries its source for rendering and ends formatting, so its size
 // never matters for speed.
 #![allow(clippy::result_large_err)]

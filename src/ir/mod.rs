@@ -5,6 +5,8 @@
 //! interns; the evaluator and the WebAssembly backend both take a finished [`Program`]
 //! and nothing else.
 
+#![forbid(unsafe_code)]
+
 pub mod types;
 mod value;
 

@@ -5,6 +5,8 @@
 //! known yet". The same types serialise to the generic inventory document
 //! (`docs/inventory.md`), which is also the input of compiled WebAssembly modules.
 
+#![forbid(unsafe_code)]
+
 mod known;
 
 pub use known::Known;

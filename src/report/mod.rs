@@ -2,6 +2,8 @@
 //! JSON, SARIF for code scanning, JUnit, GitHub annotations, a Markdown summary.
 //! Every renderer is a pure function of its [`Context`], so output is deterministic.
 
+#![forbid(unsafe_code)]
+
 pub mod audit;
 mod github;
 mod human;

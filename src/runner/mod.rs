@@ -4,6 +4,8 @@
 //! The report is the versioned JSON document of `docs/output.md`; compiled
 //! WebAssembly modules produce the same document byte for byte.
 
+#![forbid(unsafe_code)]
+
 mod err;
 
 use std::collections::HashMap;

@@ -4,6 +4,8 @@
 //! keys, address globs, and the report's and exceptions' constants live here, so no
 //! stage reaches sideways into another for them (docs/architecture.md).
 
+#![forbid(unsafe_code)]
+
 pub mod date;
 pub mod glob;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! Policy text to syntax tree: a pest grammar (`grammar/juris.pest`), a pre-scan for
 //! unterminated strings and runaway nesting, and the builder of the spanned AST.
 
+#![forbid(unsafe_code)]
 // A syntax error carries its source for rendering and ends the parse, so its size
 // never matters for speed.
 #![allow(clippy::result_large_err)]

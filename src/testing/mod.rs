@@ -2,6 +2,8 @@
 //! `today`, compare the exact findings, and record which outcomes of each rule the
 //! tests reached, for `juris test --coverage`.
 
+#![forbid(unsafe_code)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -28,6 +28,8 @@
 //! assert!(report.contains(r#""failed": false"#));
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod codegen;
 mod err;
 #[cfg(feature = "wasm-runtime")]

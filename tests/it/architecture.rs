@@ -197,3 +197,45 @@ fn main_only_hands_over_to_the_library() {
         main.lines().count()
     );
 }
+
+/// Unsafe code is denied crate-wide and allowed in four functions; every module that
+/// holds none of them forbids it outright, so no `#[allow]` can creep in there.
+#[test]
+fn modules_without_unsafe_forbid_it() {
+    // The modules that hold an allowed function: the evaluator's prefetch and the
+    // reader's two libc calls (`adapters/reader.rs`, so `adapters` itself cannot forbid).
+    const MAY_ALLOW: &[&str] = &["eval", "adapters", "adapters/reader"];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut roots = Vec::new();
+    for dir in [src.clone(), src.join("adapters")] {
+        for entry in std::fs::read_dir(&dir).expect("src/") {
+            let path = entry.expect("an entry").path();
+            let root = if path.is_dir() {
+                path.join("mod.rs")
+            } else {
+                path.clone()
+            };
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if !root.exists() || ["lib", "main", "mod"].contains(&name.as_str()) {
+                continue;
+            }
+            let rel = dir.strip_prefix(&src).unwrap().join(&name);
+            roots.push((rel.to_string_lossy().replace('\\', "/"), root));
+        }
+    }
+    assert!(roots.len() > 20, "found only {} modules", roots.len());
+    let missing: Vec<&str> = roots
+        .iter()
+        .filter(|(name, _)| !MAY_ALLOW.contains(&name.as_str()))
+        .filter(|(_, root)| {
+            !std::fs::read_to_string(root)
+                .expect("a module")
+                .contains("#![forbid(unsafe_code)]")
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these modules hold no unsafe code and should say `#![forbid(unsafe_code)]`: {missing:?}"
+    );
+}

@@ -5,6 +5,8 @@
 //! [`normalise`] binds providers ([`config`]), places resources ([`locate`]), reads tags
 //! ([`tags`]) and follows data flows ([`flows`]) without the input text.
 
+#![forbid(unsafe_code)]
+
 pub(crate) mod config;
 mod flows;
 mod locate;
