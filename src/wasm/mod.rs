@@ -5,7 +5,9 @@
 //! [`compile`] turns a [`Program`] into module bytes: each rule and user function
 //! becomes a WebAssembly function ([`codegen`]), joined with a runtime written in
 //! WebAssembly text (`rt/*.wat`: JSON reader and writer, values, operators,
-//! built-ins, regex DFAs, the runner). [`WasmPolicy`] runs such a module under
+//! built-ins, regex DFAs, the runner). The functions are WebAssembly text, assembled
+//! by `wat`; the static data (strings, tables, automata) and the `juris.meta` section
+//! are encoded directly with `wasm-encoder`. [`WasmPolicy`] runs such a module under
 //! wasmtime with fuel and memory limits. The ABI is described in
 //! `docs/embedding.md`.
 //!
@@ -256,7 +258,23 @@ pub fn compile(program: &Program, opts: &CompileOptions) -> Result<Vec<u8>, Wasm
     let mut bytes = wat::parse_str(&text).map_err(|e| WasmError::Compile {
         reason: format!("assembling the module: {e}"),
     })?;
-    append_custom_section(&mut bytes, META_SECTION, &meta_json(program, opts));
+    // The static data (strings, tables, regex automata) is most of the module's bytes;
+    // encoding it as a section directly, rather than as an escaped WAT string, halves
+    // the assembler's work. A data section may follow the code and name sections.
+    use wasm_encoder::Section;
+    let mut segment = wasm_encoder::DataSection::new();
+    segment.active(
+        0,
+        &wasm_encoder::ConstExpr::i32_const(layout::DATA_BASE as i32),
+        data.bytes().iter().copied(),
+    );
+    segment.append_to(&mut bytes);
+    let meta = meta_json(program, opts);
+    wasm_encoder::CustomSection {
+        name: META_SECTION.into(),
+        data: meta.as_slice().into(),
+    }
+    .append_to(&mut bytes);
     Ok(bytes)
 }
 
@@ -485,7 +503,7 @@ fn program_tables(data: &mut Data, program: &Program, opts: &CompileOptions) {
 fn assemble(program: &Program, data: &Data, code: &str, heap_base: u32) -> String {
     let symbols: std::collections::HashMap<&str, i64> =
         data.symbols.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-    let mut text = String::with_capacity(256 * 1024 + data.bytes().len() * 2);
+    let mut text = String::with_capacity(256 * 1024 + code.len());
     let pages = heap_base.div_ceil(65536) + 1;
     let nrules = program.rules.len();
     let _ = writeln!(
@@ -520,15 +538,7 @@ fn assemble(program: &Program, data: &Data, code: &str, heap_base: u32) -> Strin
         }
     }
     text.push_str(code);
-    text.push_str("(data (i32.const 1024) \"");
-    for &b in data.bytes() {
-        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
-            text.push(b as char);
-        } else {
-            let _ = write!(text, "\\{b:02x}");
-        }
-    }
-    text.push_str("\")\n)\n");
+    text.push_str(")\n");
     text
 }
 
@@ -544,26 +554,4 @@ fn meta_json(program: &Program, opts: &CompileOptions) -> Vec<u8> {
         "exceptions": program.exceptions,
     });
     serde_json::to_vec(&meta).unwrap_or_default()
-}
-
-fn append_custom_section(bytes: &mut Vec<u8>, name: &str, payload: &[u8]) {
-    let mut body = Vec::new();
-    leb128(&mut body, name.len() as u64);
-    body.extend_from_slice(name.as_bytes());
-    body.extend_from_slice(payload);
-    bytes.push(0);
-    leb128(bytes, body.len() as u64);
-    bytes.extend_from_slice(&body);
-}
-
-fn leb128(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
