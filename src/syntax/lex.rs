@@ -93,10 +93,10 @@ impl Iterator for Tokens<'_> {
             b'/' if next == Some(b'*') => find(b, start + 2, b"*/")
                 .map(|end| (Kind::Comment, end + 2))
                 .ok_or(LexError::UnterminatedComment(start..start + 2)),
-            b'r' if raw && b[start + 1..].starts_with(BLOCK) => string_end(b, start, 1, BLOCK),
-            b'r' if raw && next == Some(b'"') => string_end(b, start, 1, LINE),
-            b'"' if b[start..].starts_with(BLOCK) => string_end(b, start, 0, BLOCK),
-            b'"' => string_end(b, start, 0, LINE),
+            b'r' if raw && b[start + 1..].starts_with(BLOCK) => string_end(b, start, true, BLOCK),
+            b'r' if raw && next == Some(b'"') => string_end(b, start, true, LINE),
+            b'"' if b[start..].starts_with(BLOCK) => string_end(b, start, false, BLOCK),
+            b'"' => string_end(b, start, false, LINE),
             _ if c.is_ascii_alphabetic() || c == b'_' => Ok((Kind::Word, run(b, start, is_word))),
             _ if c.is_ascii_digit() => Ok((Kind::Number, run(b, start, u8::is_ascii_digit))),
             _ => {
@@ -120,17 +120,12 @@ impl Iterator for Tokens<'_> {
 const LINE: &[u8] = b"\"";
 const BLOCK: &[u8] = b"\"\"\"";
 
-/// End (exclusive) of the string opening at `open` with `prefix` bytes (`r`) before
-/// `quotes`, the quotes that open and close it: a one-line `"` or a `"""` block.
-fn string_end(
-    b: &[u8],
-    open: usize,
-    prefix: usize,
-    quotes: &[u8],
-) -> Result<(Kind, usize), LexError> {
-    let escapes = prefix == 0;
+/// End (exclusive) of the string opening at `open`: `raw` (after an `r`, without
+/// escapes or interpolation) or not, between `quotes`, a one-line `"` or a `"""` block.
+fn string_end(b: &[u8], open: usize, raw: bool, quotes: &[u8]) -> Result<(Kind, usize), LexError> {
+    let escapes = !raw;
     let line = quotes == LINE;
-    let body = open + prefix + quotes.len();
+    let body = open + usize::from(raw) + quotes.len();
     let mut i = body;
     // Open interpolations of a one-line string: a `"` inside one ends the string early,
     // which the parser would report far from the cause.
