@@ -66,7 +66,8 @@ fn layered(
     let mut diags = Diagnostics::new();
     let mut all = shipped;
     for file in user {
-        match declared_package_at(&file.text) {
+        let declared = syntax::lex::declared_package(&file.text);
+        match declared.map(|(p, at)| (p.to_owned(), at)) {
             Some((package, at)) if is_reserved(&package) => {
                 let same = |s: &SourceFile| same_text(&s.text, &file.text);
                 if all.iter().any(same) {
@@ -125,36 +126,9 @@ pub struct ReservedPackage {
     pub at: miette::SourceSpan,
 }
 
-/// The `package` a source declares, read from its first code line.
+/// The `package` a source declares, read from its first tokens without a full parse.
 pub fn declared_package(text: &str) -> Option<String> {
-    declared_package_at(text).map(|(p, _)| p)
-}
-
-/// [`declared_package`] and the byte range of the name in `text`.
-fn declared_package_at(text: &str) -> Option<(String, std::ops::Range<usize>)> {
-    let mut in_block = false;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let l = line.trim();
-        if in_block {
-            in_block = !l.contains("*/");
-            continue;
-        }
-        if l.is_empty() || l.starts_with('#') || l.starts_with("//") {
-            continue;
-        }
-        if l.starts_with("/*") {
-            in_block = !l.contains("*/");
-            continue;
-        }
-        let rest = l.strip_prefix("package")?;
-        let name = rest.split_whitespace().next()?;
-        let at = start + line.find(name).unwrap_or(0);
-        return Some((name.to_owned(), at..at + name.len()));
-    }
-    None
+    syntax::lex::declared_package(text).map(|(p, _)| p.to_owned())
 }
 
 /// A checked and lowered set of policies, ready to evaluate many inventories.

@@ -355,35 +355,27 @@ impl Checker<'_> {
         let approved_by = self.meta_text(&m, "approved_by");
         let expires = self.meta_date(&m, "expires");
         let ticket = self.meta_text(&m, "ticket");
-        let required: [(&str, bool, &str); 5] = [
-            (
-                "rule",
-                m.entries.contains_key("rule"),
-                "name the rule id it waives: `rule: \"RES-US-002\"`",
-            ),
+        let required: [(&str, &str); 5] = [
+            ("rule", "name the rule id it waives: `rule: \"RES-US-002\"`"),
             (
                 "resources",
-                m.entries.contains_key("resources"),
                 "give the resource addresses it covers, globs allowed: `resources: \"module.legacy.*\"`",
             ),
             (
                 "reason",
-                m.entries.contains_key("reason"),
                 "say why the waiver is acceptable: `reason: \"...\"`",
             ),
             (
                 "approved_by",
-                m.entries.contains_key("approved_by"),
                 "record who approved it: `approved_by: \"name <email>\"`",
             ),
             (
                 "expires",
-                m.entries.contains_key("expires"),
                 "every exception expires, at most a year ahead: `expires: YYYY-MM-DD`",
             ),
         ];
-        for (key, present, help) in required {
-            if !present {
+        for (key, help) in required {
+            if !m.entries.contains_key(key) {
                 self.missing("exception", &e.name, key, Some(help.to_owned()));
             }
         }

@@ -605,86 +605,35 @@ impl<'a> Checker<'a> {
     /// Function ids, every callee before its callers (cycles were reported already).
     fn call_order(&self) -> Vec<usize> {
         let n = self.fns.len().min(self.program.functions.len());
-        let mut state = vec![0u8; n];
         let mut order = Vec::with_capacity(n);
-        for root in 0..n {
-            if state[root] != 0 {
-                continue;
+        walk_calls(&self.fns[..n], |step| {
+            if let CallStep::Done(f) = step {
+                order.push(f);
             }
-            let mut path: Vec<(usize, usize)> = vec![(root, 0)];
-            state[root] = 1;
-            while let Some(&mut (node, ref mut next)) = path.last_mut() {
-                if let Some(&(callee, _)) = self.fns[node].callees.get(*next) {
-                    *next += 1;
-                    let callee = callee as usize;
-                    if callee < n && state[callee] == 0 {
-                        state[callee] = 1;
-                        path.push((callee, 0));
-                    }
-                } else {
-                    state[node] = 2;
-                    order.push(node);
-                    path.pop();
-                }
-            }
-        }
+        });
         order
     }
 
     /// Reject recursion and over-long call chains; both would threaten termination
     /// or the evaluator's stack.
     fn check_call_graph(&mut self) {
-        let n = self.fns.len();
-        // 0 = unvisited, 1 = on the DFS path, 2 = done; depth[i] = longest chain from i.
-        let mut state = vec![0u8; n];
-        let mut depth = vec![0usize; n];
-        for root in 0..n {
-            if state[root] != 0 {
-                continue;
+        // depth[i] = longest chain from i (a call back into the path counts nothing).
+        let mut depth = vec![0usize; self.fns.len()];
+        let mut cycles = Vec::new();
+        walk_calls(&self.fns, |step| match step {
+            CallStep::Cycle(cycle, span) => cycles.push((cycle, span)),
+            CallStep::Done(f) => {
+                let callees = self.fns[f].callees.iter();
+                depth[f] = 1 + callees.map(|(c, _)| depth[*c as usize]).max().unwrap_or(0);
             }
-            let mut path: Vec<(usize, usize)> = vec![(root, 0)];
-            state[root] = 1;
-            while let Some(&mut (node, ref mut next)) = path.last_mut() {
-                if let Some(&(callee, span)) = self.fns[node].callees.get(*next) {
-                    *next += 1;
-                    let callee = callee as usize;
-                    match state[callee] {
-                        0 => {
-                            state[callee] = 1;
-                            path.push((callee, 0));
-                        }
-                        1 => {
-                            let start = path.iter().position(|(f, _)| *f == callee).unwrap_or(0);
-                            let mut names: Vec<String> = path[start..]
-                                .iter()
-                                .map(|(f, _)| self.fns[*f].name.clone())
-                                .collect();
-                            names.push(self.fns[callee].name.clone());
-                            self.diags.push(CheckError::Recursion {
-                                cycle: names.join(" → "),
-                                src: self.src(span),
-                                at: span.into(),
-                            });
-                        }
-                        _ => {}
-                    }
-                } else {
-                    state[node] = 2;
-                    depth[node] = 1 + self.fns[node]
-                        .callees
-                        .iter()
-                        .map(|(c, _)| {
-                            if state[*c as usize] == 2 {
-                                depth[*c as usize]
-                            } else {
-                                0
-                            }
-                        })
-                        .max()
-                        .unwrap_or(0);
-                    path.pop();
-                }
-            }
+        });
+        for (cycle, span) in cycles {
+            let names: Vec<&str> = cycle.iter().map(|&f| self.fns[f].name.as_str()).collect();
+            self.diags.push(CheckError::Recursion {
+                cycle: names.join(" → "),
+                src: self.src(span),
+                at: span.into(),
+            });
         }
         for (i, d) in depth.iter().enumerate() {
             if *d > MAX_CALL_DEPTH {
@@ -793,6 +742,53 @@ fn eval_depth(e: &ir::Expr, functions: &[usize]) -> usize {
 /// Evidence labels are source text on one line.
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What [`walk_calls`] meets.
+enum CallStep {
+    /// A call back into a function on the path: the functions of the cycle, from that
+    /// function round to it again, and the call that closes it.
+    Cycle(Vec<usize>, Span),
+    /// A function whose callees are all done: functions come in post-order.
+    Done(usize),
+}
+
+/// Depth-first over the call graph of `fns`, with a path of its own rather than the
+/// stack (user code may chain calls as deep as it likes). Calls to functions past the
+/// end of `fns` are not followed.
+fn walk_calls(fns: &[FnSig], mut step: impl FnMut(CallStep)) {
+    // 0 = unvisited, 1 = on the path, 2 = done.
+    let mut state = vec![0u8; fns.len()];
+    for root in 0..fns.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let Some(&(callee, span)) = fns[node].callees.get(*next) else {
+                state[node] = 2;
+                step(CallStep::Done(node));
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let callee = callee as usize;
+            match state.get(callee) {
+                Some(0) => {
+                    state[callee] = 1;
+                    path.push((callee, 0));
+                }
+                Some(1) => {
+                    let start = path.iter().position(|(f, _)| *f == callee).unwrap_or(0);
+                    let mut cycle: Vec<usize> = path[start..].iter().map(|(f, _)| *f).collect();
+                    cycle.push(callee);
+                    step(CallStep::Cycle(cycle, span));
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
-//! Finding the comments the grammar skips: `#` lines and `/* */` blocks, outside
-//! strings. (`///` documentation comments belong to the AST.)
+//! The comments the grammar skips (`#` lines and `/* */` blocks, the lexer's comment
+//! tokens) and the blank lines around them. (`///` documentation comments belong to
+//! the AST.)
+
+use crate::syntax::lex::{self, Kind};
 
 /// A comment and where it stands.
 #[derive(Clone, Debug)]
@@ -12,35 +15,13 @@ pub struct Comment {
     pub blank_after: bool,
 }
 
+/// The comments of `text`, which has passed the lexer (it parsed), in order.
 pub fn collect(text: &str) -> Vec<Comment> {
-    let b = text.as_bytes();
-    let mut out: Vec<Comment> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'#' => {
-                let end = line_end(b, i);
-                out.push(comment(text, i, end));
-                i = end;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let end = find(b, i + 2, b"*/").map(|e| e + 2).unwrap_or(b.len());
-                out.push(comment(text, i, end));
-                i = end;
-            }
-            b'r' if b[i + 1..].starts_with(b"\"\"\"") && !word_before(b, i) => {
-                i = block_end(b, i + 4, false)
-            }
-            b'r' if b.get(i + 1) == Some(&b'"') && !word_before(b, i) => {
-                i = string_end(b, i + 2, false)
-            }
-            b'"' if b[i..].starts_with(b"\"\"\"") => i = block_end(b, i + 3, true),
-            b'"' => i = string_end(b, i + 1, true),
-            _ => i += 1,
-        }
-    }
-    out
+    lex::tokens(text)
+        .map_while(Result::ok)
+        .filter(|t| t.kind == Kind::Comment)
+        .map(|t| comment(text, t.start, t.end))
+        .collect()
 }
 
 fn comment(text: &str, start: usize, end: usize) -> Comment {
@@ -67,48 +48,4 @@ fn blank_line(side: &str, before: bool) -> bool {
         return false;
     }
     ws.matches('\n').count() >= 2
-}
-
-fn line_end(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|p| i + p)
-        .unwrap_or(b.len())
-}
-
-fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn word_before(b: &[u8], i: usize) -> bool {
-    i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')
-}
-
-fn string_end(b: &[u8], mut i: usize, escapes: bool) -> usize {
-    while i < b.len() {
-        match b[i] {
-            b'\\' if escapes => i += 2,
-            b'"' => return i + 1,
-            b'\n' => return i,
-            _ => i += 1,
-        }
-    }
-    b.len()
-}
-
-fn block_end(b: &[u8], mut i: usize, escapes: bool) -> usize {
-    while i < b.len() {
-        if escapes && b[i] == b'\\' {
-            i += 2;
-        } else if b[i..].starts_with(b"\"\"\"") {
-            return i + 3;
-        } else {
-            i += 1;
-        }
-    }
-    b.len()
 }

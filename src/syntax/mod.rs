@@ -1,5 +1,7 @@
-//! Policy text to syntax tree: a pest grammar (`grammar/juris.pest`), a pre-scan for
-//! unterminated strings and runaway nesting, and the builder of the spanned AST.
+//! Policy text to syntax tree: the lexer (the one reader of policy text below the
+//! grammar, with comments as trivia tokens), a pest grammar (`grammar/juris.pest`),
+//! a pre-scan for unterminated strings and runaway nesting, and the builder of the
+//! spanned AST.
 
 #![forbid(unsafe_code)]
 // A syntax error carries its source for rendering and ends the parse, so its size
@@ -8,7 +10,7 @@
 
 pub mod ast;
 pub mod err;
-mod lex;
+pub mod lex;
 mod parse;
 pub mod print;
 

@@ -980,27 +980,10 @@ fn token_end(pair: &Pair<Rule>) -> usize {
     };
     let inner_end = token_end(&last);
     let rest = pair.get_input().get(inner_end..end).unwrap_or("");
-    if only_trivia(rest) { inner_end } else { end }
-}
-
-/// Whether text holds nothing but whitespace and comments.
-fn only_trivia(text: &str) -> bool {
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            return true;
-        }
-        if rest.starts_with('#') {
-            rest = rest.find('\n').map(|i| &rest[i..]).unwrap_or("");
-        } else if let Some(after) = rest.strip_prefix("/*") {
-            match after.find("*/") {
-                Some(i) => rest = &after[i + 2..],
-                None => return false,
-            }
-        } else {
-            return false;
-        }
+    if lex::only_trivia(rest) {
+        inner_end
+    } else {
+        end
     }
 }
 

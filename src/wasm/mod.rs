@@ -282,19 +282,18 @@ pub fn compile(program: &Program, opts: &CompileOptions) -> Result<Vec<u8>, Wasm
 fn runtime_data(data: &mut Data, program: &Program) {
     data.align(8);
     let sym = |data: &mut Data, name: &str, at: u32| data.symbol(name, at as i64);
-    let at = data.u32(0);
-    sym(data, "NODE_NULL", at);
-    data.u32(0);
-    let at = data.u32(1);
-    sym(data, "NODE_FALSE", at);
-    data.u32(0);
-    let at = data.u32(2);
-    sym(data, "NODE_TRUE", at);
-    data.u32(0);
-    let at = data.u32(6);
-    sym(data, "NODE_EMPTY_OBJ", at);
-    data.u32(0);
-    data.u32(0);
+    let nodes: [(&str, &[u32]); 4] = [
+        ("NODE_NULL", &[0, 0]),
+        ("NODE_FALSE", &[1, 0]),
+        ("NODE_TRUE", &[2, 0]),
+        ("NODE_EMPTY_OBJ", &[6, 0, 0]),
+    ];
+    for (name, words) in nodes {
+        sym(data, name, data.addr());
+        for &w in words {
+            data.u32(w);
+        }
+    }
     let at = data.u32(0);
     sym(data, "EMPTY_LIST", at);
     let at = data.u8s(format!("\n{}", " ".repeat(60)).as_bytes());

@@ -104,6 +104,17 @@ pub(crate) struct Scope {
     pub bindings: Bindings,
 }
 
+impl Scope {
+    /// The top of a module instance's file, where no `for`, `each` or `count` binds.
+    fn top(inst: usize, file: usize) -> Scope {
+        Scope {
+            inst,
+            file,
+            bindings: Rc::default(),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Key {
     Var(usize, String),
@@ -724,7 +735,7 @@ impl<'t> World<'t> {
             };
             let module = self.module_of(inst);
             let Some(decl) = module.variables.get(name) else {
-                return Err(Rc::from(format!("no variable `{name}` is declared in this module")));
+                return Err(undeclared("variable", name));
             };
             let here = if module_path.is_empty() {
                 format!("`var.{name}`")
@@ -751,11 +762,7 @@ impl<'t> World<'t> {
             let (value, origin) = match given {
                 Some((Val::Null, _)) | None => match decl.attr("default") {
                     Some(d) => {
-                        let sc = Scope {
-                            inst,
-                            file: d.file,
-                            bindings: Rc::default(),
-                        };
+                        let sc = Scope::top(inst, d.file);
                         let v = self.eval(&d.expr, &sc)?;
                         (v, format!("its default in `{}`", module.file(d.file).place(&d.span)))
                     }
@@ -785,15 +792,9 @@ impl<'t> World<'t> {
         self.memoised(Key::Local(inst, name.to_owned()), || {
             let module = self.module_of(inst);
             let Some(attr) = module.locals.get(name) else {
-                return Err(Rc::from(format!(
-                    "no local value `{name}` is declared in this module"
-                )));
+                return Err(undeclared("local value", name));
             };
-            let sc = Scope {
-                inst,
-                file: attr.file,
-                bindings: Rc::default(),
-            };
+            let sc = Scope::top(inst, attr.file);
             let v = self.eval(&attr.expr, &sc)?;
             let at = module.file(attr.file).place(&attr.span);
             if v.is_wholly_known() {
@@ -809,9 +810,7 @@ impl<'t> World<'t> {
     fn module_ref(&self, sc: &Scope, name: &str, ops: &Ops) -> Result<Val, Fail> {
         let module = self.module_of(sc.inst);
         if !module.calls.contains_key(name) {
-            return Err(Rc::from(format!(
-                "no module call `{name}` is declared in this module"
-            )));
+            return Err(undeclared("module call", name));
         }
         let exp = self.expand_call(sc.inst, name)?;
         self.instances_ref(&exp, ops, sc, &|i: &Instance, rest| match i.child {
@@ -846,11 +845,7 @@ impl<'t> World<'t> {
             let Some(attr) = decl.attr("value") else {
                 return Err(Rc::from(format!("output `{name}` has no `value`")));
             };
-            let sc = Scope {
-                inst,
-                file: attr.file,
-                bindings: Rc::default(),
-            };
+            let sc = Scope::top(inst, attr.file);
             self.eval(&attr.expr, &sc)
         })
     }
@@ -859,9 +854,7 @@ impl<'t> World<'t> {
     fn resource_ref(&self, sc: &Scope, address: &str, ops: &Ops) -> Result<Val, Fail> {
         let module = self.module_of(sc.inst);
         if !module.resources.contains_key(address) {
-            return Err(Rc::from(format!(
-                "no resource `{address}` is declared in this module"
-            )));
+            return Err(undeclared("resource", address));
         }
         let exp = self.expand_resource(sc.inst, address)?;
         self.instances_ref(&exp, ops, sc, &|i: &Instance, rest| {
@@ -1128,11 +1121,7 @@ impl<'t> World<'t> {
             (cp, prefix)
         };
         let child_module = self.tree.paths.get(&config_path).copied();
-        let sc = Scope {
-            inst,
-            file: block.file,
-            bindings: Rc::default(),
-        };
+        let sc = Scope::top(inst, block.file);
         let keys = self.keys(block, &sc, &prefix)?;
         let mut instances = Vec::new();
         for (key, bindings) in keys.instances {
@@ -1170,11 +1159,7 @@ impl<'t> World<'t> {
         }
         let module = self.module_of(inst);
         let block = &module.resources[address];
-        let sc = Scope {
-            inst,
-            file: block.file,
-            bindings: Rc::default(),
-        };
+        let sc = Scope::top(inst, block.file);
         let prefix = {
             let insts = self.insts.borrow();
             let p = &insts[inst].path;
@@ -1370,6 +1355,11 @@ impl Drop for DepthGuard<'_, '_> {
 pub(crate) const META_ARGS: &[&str] = &["count", "for_each", "provider", "depends_on"];
 /// Nested blocks that configure Terraform itself.
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
+
+/// A reference to a `kind` of thing (`local value`, `resource`) the module does not declare.
+fn undeclared(kind: &str, name: &str) -> Fail {
+    Rc::from(format!("no {kind} `{name}` is declared in this module"))
+}
 
 fn is_dynamic_of(b: &Block, ident: &str) -> bool {
     b.ident == "dynamic" && b.labels.first().map(String::as_str) == Some(ident)
