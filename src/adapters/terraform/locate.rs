@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, RegionEntry};
 use crate::model::{Company, Custody, Known, Location, Provider, Warning};
 
 use super::config::{Binding, Config, Resolved};
+use super::families::{self, NOT_IN_CATALOG, Otherwise, PLACE_ATTRS, Reading, Step};
 use super::nodes::{Attr, Index, Node, ProviderKind};
 use super::tags::DefaultTags;
 use crate::adapters::custody::Holders;
@@ -50,52 +51,6 @@ enum Place {
     },
     Utility(String),
 }
-
-/// How to read a location attribute's value.
-#[derive(Clone, Copy)]
-enum Reading {
-    Region,
-    Zone,
-    /// A region, multi-region, dual-region or zone (Google `location`, Azure `location`).
-    Location,
-    Oss,
-    Arn,
-    SelfLink,
-}
-
-/// Attribute names whose value is a place, so `x = other.<attr>` means "where `other` is".
-const PLACE_ATTRS: &[&str] = &[
-    "location",
-    "region",
-    "zone",
-    "availability_zone",
-    "primary_location",
-];
-
-/// Arguments that tie a child resource to the parent it lives in.
-/// (`resource_group_name` is not one: a group's location only holds its metadata.)
-const AZURE_PARENTS: &[&str] = &[
-    "server_id",
-    "storage_account_id",
-    "key_vault_id",
-    "virtual_network_id",
-    "network_security_group_id",
-    "network_interface_id",
-    "namespace_id",
-    "cluster_id",
-    "workspace_id",
-    "server_name",
-    "storage_account_name",
-    "account_name",
-    "namespace_name",
-    "virtual_network_name",
-    "network_security_group_name",
-    "vault_name",
-    "recovery_vault_name",
-];
-const GOOGLE_PARENTS: &[&str] = &["bucket", "instance", "dataset_id"];
-/// Every argument that can name a parent, so the reader keeps their expressions.
-pub(crate) const PARENT_KEYS: &[&[&str]] = &[AZURE_PARENTS, GOOGLE_PARENTS];
 
 /// What a child's parent argument names.
 enum Parent {
@@ -351,7 +306,8 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     fn place(&mut self, i: usize) -> Place {
-        let n = &self.nodes[i];
+        let nodes: &'n [Node<'a>] = self.nodes;
+        let n = &nodes[i];
         let family = match n.provider {
             ProviderKind::Utility => {
                 return Place::Utility(format!(
@@ -368,101 +324,41 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     ),
                     Some(n.item.address.clone()),
                 );
-                return self
-                    .first(
-                        i,
-                        &[("region", Reading::Region), ("location", Reading::Location)],
-                    )
-                    .unwrap_or_else(|| {
-                        Place::Unknown(format!("provider `{}` is not in the catalog", n.source))
-                    });
+                return self.steps(i, NOT_IN_CATALOG).unwrap_or_else(|| {
+                    Place::Unknown(format!("provider `{}` is not in the catalog", n.source))
+                });
             }
             ProviderKind::Cloud(p) => p.family.as_str(),
         };
-        let rtype = &*n.item.rtype;
-        let own: Option<Place> = match family {
-            "aws" => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("arn", Reading::Arn),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-            "azure" => self
-                .first(i, &[("location", Reading::Location)])
-                .or_else(|| self.parent(i, AZURE_PARENTS)),
-            "google" => self
-                .placement(i)
-                .or_else(|| {
-                    self.first(
-                        i,
-                        &[
-                            ("location", Reading::Location),
-                            ("region", Reading::Location),
-                            ("zone", Reading::Zone),
-                            ("self_link", Reading::SelfLink),
-                        ],
-                    )
-                })
-                .or_else(|| self.parent(i, GOOGLE_PARENTS)),
-            "alicloud" => {
-                let oss = if rtype == "alicloud_oss_bucket" {
-                    self.first(i, &[("location", Reading::Oss)])
-                } else {
-                    None
-                };
-                oss.or_else(|| {
-                    self.first(
-                        i,
-                        &[
-                            ("zone_id", Reading::Zone),
-                            ("availability_zone", Reading::Zone),
-                        ],
-                    )
-                })
-            }
-            "tencentcloud" => self.first(i, &[("availability_zone", Reading::Zone)]),
-            "huaweicloud" => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-            "oci" => None,
-            _ => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("location", Reading::Location),
-                    ("zone", Reading::Zone),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-        };
-        if let Some(p) = own {
+        let table = families::family(family);
+        if let Some(p) = self.steps(i, table.place) {
             return p;
         }
-        if is_global(family, rtype) {
+        let rtype = &*n.item.rtype;
+        if table.global.covers(rtype) {
             return Place::Global(format!(
                 "`{rtype}` is a global resource type: it has no region"
             ));
         }
-        if family == "azure" {
-            return self.default_or_unknown(
-                family,
-                format!("`{rtype}` has no `location` and no parent resource in the plan"),
-            );
+        match table.otherwise {
+            Otherwise::NoRegion(why) => self.default_or_unknown(family, format!("`{rtype}` {why}")),
+            Otherwise::Provider(_) => self.by_provider(i),
         }
-        self.by_provider(i)
     }
 
-    /// The first of `attrs` that says where the resource is.
-    fn first(&mut self, i: usize, attrs: &[(&str, Reading)]) -> Option<Place> {
-        attrs
-            .iter()
-            .find_map(|&(key, how)| self.read_attr(i, key, how))
+    /// The first of `steps` that says where the resource is.
+    fn steps(&mut self, i: usize, steps: &[Step]) -> Option<Place> {
+        steps.iter().find_map(|step| self.step(i, step))
+    }
+
+    fn step(&mut self, i: usize, step: &Step) -> Option<Place> {
+        match step {
+            Step::Attr(key, reading) => self.read_attr(i, key, *reading),
+            Step::Only(rtype, step) if *rtype == &*self.nodes[i].item.rtype => self.step(i, step),
+            Step::Only(..) => None,
+            Step::Parent(keys) => self.parent(i, keys),
+            Step::CustomPlacement => self.placement(i),
+        }
     }
 
     fn read_attr(&mut self, i: usize, key: &str, reading: Reading) -> Option<Place> {
@@ -506,7 +402,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // Zones and ARNs of providers that place everything in the provider's region
                 // only confirm it; unknown, they say nothing.
                 let decides = match reading {
-                    Reading::Zone | Reading::Arn => matches!(n.family(), Some("google") | None),
+                    Reading::Zone | Reading::Arn => {
+                        n.family().is_none_or(|f| families::family(f).zones_decide)
+                    }
                     _ => true,
                 };
                 // Computed with no argument in the configuration: a default the provider
@@ -828,12 +726,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     fn bound_region(&self, family: &str, binding: &Binding<'_>) -> BoundRegion {
-        // Google places resources by `region`, else by the region of `zone`.
-        let args: &[&str] = if family == "google" {
-            &["region", "zone"]
-        } else {
-            &["region"]
-        };
+        let args = families::family(family).provider_region();
         let mut outcomes: Vec<(String, Option<String>, bool, String)> = Vec::new();
         for cand in &binding.candidates {
             let mut region = None;
@@ -973,14 +866,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     fn default_tags_of(&self, cand: &super::config::Candidate<'_>, family: &str) -> DefaultTags {
-        let expr = match family {
-            "aws" => cand
-                .arg("default_tags")
-                .and_then(|d| d.get(0))
-                .and_then(|d| d.get("tags")),
-            "google" => cand.arg("default_labels"),
-            _ => None,
-        };
+        let path = families::family(family).default_tags;
+        let expr = path.split_first().and_then(|(arg, rest)| {
+            rest.iter()
+                .try_fold(cand.arg(arg)?, |v, step| match step.parse() {
+                    Ok(k) => v.get::<usize>(k),
+                    Err(_) => v.get(*step),
+                })
+        });
         let Some(expr) = expr else {
             return DefaultTags::None;
         };
@@ -1317,102 +1210,3 @@ const SHOWN_HOPS: u32 = 4;
 
 /// What a utility provider's company and jurisdiction are: no cloud holds the data.
 pub(crate) const NONE: &str = "none";
-
-/// Types that have no region: identity, DNS, organisation and edge services.
-fn is_global(family: &str, rtype: &str) -> bool {
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| rtype.starts_with(p));
-    match family {
-        "aws" => {
-            starts(&[
-                "aws_iam_",
-                "aws_route53_",
-                "aws_cloudfront_",
-                "aws_organizations_",
-                "aws_budgets_",
-                "aws_ce_",
-                "aws_globalaccelerator_",
-                "aws_shield_",
-                "aws_waf_",
-                "aws_account_",
-                "aws_s3_account_",
-            ]) && !starts(&["aws_route53_resolver_"])
-        }
-        "azure" => starts(&[
-            "azuread_",
-            "azurerm_role_",
-            "azurerm_policy_",
-            "azurerm_management_group",
-            "azurerm_subscription",
-            "azurerm_resource_provider_registration",
-            "azurerm_marketplace_agreement",
-            "azurerm_dns_",
-            "azurerm_private_dns_",
-            "azurerm_management_lock",
-        ]),
-        "google" => {
-            rtype.contains("_iam_")
-                || matches!(
-                    rtype,
-                    "google_compute_network"
-                        | "google_compute_firewall"
-                        | "google_compute_route"
-                        | "google_compute_network_peering"
-                        | "google_compute_backend_service"
-                        | "google_compute_backend_bucket"
-                        | "google_compute_health_check"
-                        | "google_compute_http_health_check"
-                        | "google_compute_https_health_check"
-                        | "google_compute_url_map"
-                        | "google_compute_target_http_proxy"
-                        | "google_compute_target_https_proxy"
-                        | "google_compute_ssl_certificate"
-                        | "google_compute_managed_ssl_certificate"
-                        | "google_compute_ssl_policy"
-                        | "google_compute_security_policy"
-                        | "google_compute_project_metadata"
-                        | "google_compute_project_metadata_item"
-                        | "google_compute_image"
-                        | "google_compute_instance_template"
-                )
-                || starts(&[
-                    "google_project",
-                    "google_organization_",
-                    "google_folder",
-                    "google_service_account",
-                    "google_compute_global_",
-                    "google_dns_",
-                    "google_billing_",
-                    "google_iam_",
-                ])
-        }
-        "alicloud" => starts(&[
-            "alicloud_ram_",
-            "alicloud_resource_manager_",
-            "alicloud_alidns_",
-            "alicloud_dns",
-        ]),
-        "tencentcloud" => starts(&["tencentcloud_cam_", "tencentcloud_dnspod_"]),
-        "huaweicloud" => starts(&["huaweicloud_identity_"]),
-        "oci" => starts(&["oci_identity_"]),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_global;
-
-    #[test]
-    fn global_types() {
-        assert!(is_global("aws", "aws_iam_role"));
-        assert!(is_global("aws", "aws_route53_zone"));
-        assert!(!is_global("aws", "aws_route53_resolver_endpoint"));
-        assert!(!is_global("aws", "aws_s3_bucket"));
-        assert!(is_global("google", "google_compute_network"));
-        assert!(is_global("google", "google_storage_bucket_iam_member"));
-        assert!(!is_global("google", "google_compute_subnetwork"));
-        assert!(is_global("azure", "azuread_user"));
-        assert!(!is_global("azure", "azurerm_storage_account"));
-        assert!(!is_global("acme-dc", "acme_thing"));
-    }
-}

@@ -6,6 +6,7 @@
 //! ([`tags`]) and follows data flows ([`flows`]) without the input text.
 
 pub(crate) mod config;
+mod families;
 mod flows;
 mod locate;
 mod nodes;
