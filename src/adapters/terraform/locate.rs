@@ -1,5 +1,6 @@
 //! Where each resource's data sits and who holds it, following Terraform's own rules
-//! per provider family, and saying in words how it was found.
+//! per provider family (the tables of [`super::families`]), and saying in words how it
+//! was found. The provider side is [`super::binding`], the holder [`super::custody`].
 //!
 //! A value the plan cannot know is unknown, never a guess; but an unknown with only one
 //! possible outcome is known (every candidate provider configuration has the same
@@ -12,13 +13,13 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, RegionEntry};
-use crate::model::{Company, Custody, Known, Location, Provider, Warning};
+use crate::model::{Custody, Known, Location, Provider, Warning};
 
-use super::config::{Binding, Config, Resolved};
+use super::binding::{Binder, BoundRegion};
+use super::config::{Config, Resolved};
+use super::custody::Custodian;
 use super::families::{self, NOT_IN_CATALOG, Otherwise, PLACE_ATTRS, Reading, Step};
 use super::nodes::{Attr, Index, Node, ProviderKind};
-use super::tags::DefaultTags;
-use crate::adapters::custody::Holders;
 use crate::adapters::places;
 
 /// A resource's location and custody, and the provider region (for global resources).
@@ -81,38 +82,14 @@ pub(crate) struct Resolver<'a, 'n> {
     suspended: Option<usize>,
     /// What a suspended resolution sees instead; its result is thrown away.
     placeholder: Rc<Placed>,
-    /// Per (configuration module, provider_config_key, provider type).
-    bindings: FxHashMap<(&'n str, Option<&'a str>, &'n str), Rc<BoundRegion>>,
-    /// Per (source, binding): the model's provider block.
-    providers: FxHashMap<(&'n str, usize), Rc<Provider>>,
+    /// The provider configuration each resource is bound to.
+    pub binder: Binder<'a, 'n>,
+    /// Who holds the data in a place.
+    custodian: Custodian<'a>,
     /// Places shared by many resources, per (provider, binding, kind, code, derivation).
     places: FxHashMap<(usize, usize, u8, String, String), Rc<Placed>>,
-    uniform: FxHashMap<String, Rc<Uniform>>,
-    holders: std::cell::RefCell<Holders>,
     pub warnings: Vec<Warning>,
     warned: rustc_hash::FxHashSet<String>,
-}
-
-/// What a provider binding says about the region, as a sentence and a value.
-#[derive(Debug)]
-struct BoundRegion {
-    alias: Option<String>,
-    /// `Some(code)` when the configuration determines it.
-    region: Option<String>,
-    /// The configuration sets no region at all (the environment decides).
-    absent: bool,
-    how: String,
-    /// Provider `default_tags` (AWS) / `default_labels` (Google), when constant.
-    default_tags: DefaultTags,
-    /// Several candidate configurations disagree (an older plan without passed providers).
-    ambiguous: bool,
-}
-
-/// Facts that hold in every region of a family.
-struct Uniform {
-    custody: Option<Custody>,
-    countries: Option<Vec<String>>,
-    holder: String,
 }
 
 impl<'a, 'n> Resolver<'a, 'n> {
@@ -140,11 +117,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 location: Location::unknown("not resolved yet"),
                 custody: Custody::unknown(),
             }),
-            bindings: FxHashMap::default(),
-            providers: FxHashMap::default(),
+            binder: Binder::new(catalog, config, nodes, input),
+            custodian: Custodian::new(catalog),
             places: FxHashMap::default(),
-            uniform: FxHashMap::default(),
-            holders: Default::default(),
             warnings: Vec::new(),
             warned: Default::default(),
         };
@@ -177,57 +152,6 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     None,
                 );
             }
-        }
-    }
-
-    /// The model's provider block for a node.
-    pub fn provider(&mut self, i: usize) -> Rc<Provider> {
-        let nodes: &'n [Node<'a>] = self.nodes;
-        let n = &nodes[i];
-        let bound = match n.provider {
-            ProviderKind::Cloud(_) => Some(self.bound(i)),
-            _ => None,
-        };
-        let key = (
-            &*n.source,
-            bound.as_ref().map_or(0, |b| Rc::as_ptr(b) as usize),
-        );
-        if let Some(p) = self.providers.get(&key) {
-            return p.clone();
-        }
-        let alias = bound.and_then(|b| b.alias.clone());
-        let p = Rc::new(match n.provider {
-            ProviderKind::Cloud(p) => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: Some(p.family.clone()),
-                company: Known::Known(p.company.clone()),
-                jurisdiction: Known::Known(p.jurisdiction.clone()),
-            },
-            ProviderKind::Utility => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: None,
-                company: Known::Known(NONE.to_owned()),
-                jurisdiction: Known::Known(NONE.to_owned()),
-            },
-            ProviderKind::Unknown => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: None,
-                company: Known::Unknown,
-                jurisdiction: Known::Unknown,
-            },
-        });
-        self.providers.insert(key, p.clone());
-        p
-    }
-
-    /// Provider default tags for a node's provider configuration.
-    pub fn default_tags(&mut self, i: usize) -> DefaultTags {
-        match self.nodes[i].provider {
-            ProviderKind::Cloud(_) => self.bound(i).default_tags.clone(),
-            _ => DefaultTags::None,
         }
     }
 
@@ -672,7 +596,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     fn by_provider(&mut self, i: usize) -> Place {
-        let bound = self.bound(i);
+        let bound = self.binder.bound(i);
         if bound.ambiguous {
             self.warn_once(
                 "ambiguous-providers".to_owned(),
@@ -697,198 +621,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
     }
 
-    /// The region (and alias, default tags) the node's provider configuration gives.
-    fn bound(&mut self, i: usize) -> Rc<BoundRegion> {
-        let nodes: &'n [Node<'a>] = self.nodes;
-        let n = &nodes[i];
-        let ptype = n.source.rsplit('/').next().unwrap_or(&n.source);
-        let key = n.cfg.and_then(|c| c.provider_config_key.as_deref());
-        let cache_key = (&*n.config_module, key, ptype);
-        if let Some(b) = self.bindings.get(&cache_key) {
-            return b.clone();
-        }
-        let family = n.family().unwrap_or("");
-        let b = Rc::new(if self.config.has_configuration() {
-            let binding = self.config.binding(&n.config_module, key, ptype);
-            self.bound_region(family, &binding)
-        } else {
-            BoundRegion {
-                alias: None,
-                region: None,
-                absent: true,
-                how: format!("{} does not record provider configurations", self.input),
-                default_tags: DefaultTags::None,
-                ambiguous: false,
-            }
-        });
-        self.bindings.insert(cache_key, b.clone());
-        b
-    }
-
-    fn bound_region(&self, family: &str, binding: &Binding<'_>) -> BoundRegion {
-        let args = families::family(family).provider_region();
-        let mut outcomes: Vec<(String, Option<String>, bool, String)> = Vec::new();
-        for cand in &binding.candidates {
-            let mut region = None;
-            let mut absent = true;
-            let mut how = format!("provider `{}` configured in {}", cand.local(), cand.place());
-            for &arg in args {
-                let Some(expr) = cand.arg(arg) else { continue };
-                match self.config.resolve(expr, &cand.module) {
-                    Resolved::Value(Value::String(s), from) => {
-                        let code = if arg == "zone" {
-                            match places::zone_region(self.catalog, family, &s) {
-                                Some(r) => r.code.clone(),
-                                None => continue,
-                            }
-                        } else {
-                            s
-                        };
-                        let what = if arg == "zone" { "zone" } else { "region" };
-                        how = match from.strip_prefix('`') {
-                            // A constant: "region `eu-west-1`".
-                            Some(_) if !from.contains(" = ") => format!("{how}; {what} {from}"),
-                            _ => format!("{how}; {what} from {from}"),
-                        };
-                        if arg == "zone" {
-                            how = format!("{how}, in region `{code}`");
-                        }
-                        region = Some(code);
-                        absent = false;
-                        break;
-                    }
-                    Resolved::Null => {}
-                    Resolved::Value(v, _) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} `{v}` is not a string");
-                        break;
-                    }
-                    Resolved::Ref { address, attr, .. } => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is computed from `{address}.{attr}`");
-                        break;
-                    }
-                    Resolved::Unknown(why) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is unknown at plan time: {why}");
-                        break;
-                    }
-                }
-            }
-            if absent {
-                how = format!("{how} sets no region (Terraform takes it from the environment)");
-            }
-            outcomes.push((cand.key.clone(), region, absent, how));
-        }
-        let default_tags = binding
-            .candidates
-            .first()
-            .map(|c| self.default_tags_of(c, family))
-            .unwrap_or(DefaultTags::None);
-        let alias = match binding.candidates.as_slice() {
-            [one] => one.alias(),
-            _ => binding.local.split_once('.').map(|(_, a)| a.to_owned()),
-        };
-        match (outcomes.as_slice(), &binding.unrecorded) {
-            ([], _) => BoundRegion {
-                alias,
-                region: None,
-                absent: false,
-                how: format!(
-                    "provider `{}` is passed into `{}` by its parent module, which has no configuration of it",
-                    binding.local,
-                    binding.unrecorded.as_deref().unwrap_or("")
-                ),
-                default_tags,
-                ambiguous: false,
-            },
-            ([(_, region, absent, how)], None) => BoundRegion {
-                alias,
-                region: region.clone(),
-                absent: *absent,
-                how: how.clone(),
-                default_tags,
-                ambiguous: false,
-            },
-            (many, unrecorded) => {
-                let module = unrecorded.as_deref().unwrap_or("");
-                let prefix = format!(
-                    "provider `{}` of `{module}` comes from its parent module, and this plan does not record which configuration was passed in (Terraform 1.2 and later do)",
-                    binding.local
-                );
-                let first = &many[0];
-                let agree = many.iter().all(|o| o.1 == first.1 && o.2 == first.2);
-                let list = many
-                    .iter()
-                    .map(|(k, r, _, _)| match r {
-                        Some(r) => format!("`{k}` has region `{r}`"),
-                        None => format!("`{k}` has no known region"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if agree && first.1.is_some() {
-                    BoundRegion {
-                        alias,
-                        region: first.1.clone(),
-                        absent: false,
-                        how: if many.len() == 1 {
-                            format!(
-                                "provider `{}` of `{module}` comes from its parent module; the only candidate is {}",
-                                binding.local, first.3
-                            )
-                        } else {
-                            format!("{prefix}; every candidate agrees: {list}")
-                        },
-                        default_tags,
-                        ambiguous: false,
-                    }
-                } else if agree && first.2 {
-                    BoundRegion {
-                        alias,
-                        region: None,
-                        absent: true,
-                        how: format!("{prefix}; {}", first.3),
-                        default_tags,
-                        ambiguous: false,
-                    }
-                } else {
-                    BoundRegion {
-                        alias,
-                        region: None,
-                        absent: false,
-                        how: format!("{prefix}: {list}"),
-                        default_tags: DefaultTags::Unknown,
-                        ambiguous: true,
-                    }
-                }
-            }
-        }
-    }
-
-    fn default_tags_of(&self, cand: &super::config::Candidate<'_>, family: &str) -> DefaultTags {
-        let path = families::family(family).default_tags;
-        let expr = path.split_first().and_then(|(arg, rest)| {
-            rest.iter()
-                .try_fold(cand.arg(arg)?, |v, step| match step.parse() {
-                    Ok(k) => v.get::<usize>(k),
-                    Err(_) => v.get(*step),
-                })
-        });
-        let Some(expr) = expr else {
-            return DefaultTags::None;
-        };
-        match self.config.resolve(expr, &cand.module) {
-            Resolved::Value(Value::Object(m), _) => DefaultTags::Known(Rc::new(m)),
-            Resolved::Null => DefaultTags::None,
-            _ => DefaultTags::Unknown,
-        }
-    }
-
     /// Turns a place into a location and custody with the catalog. Most resources share
     /// their place with many others (same provider configuration, same region), so those
     /// are computed once.
     fn finish(&mut self, i: usize, place: Place) -> Rc<Placed> {
-        let provider = self.provider(i);
+        let provider = self.binder.provider(i);
         let pp = Rc::as_ptr(&provider) as usize;
         let key = match &place {
             Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), String::new())),
@@ -896,7 +633,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
             Place::Unknown(how) => Some((pp, 0, 2, String::new(), how.clone())),
             Place::Global(how) => {
                 let b = match self.nodes[i].provider {
-                    ProviderKind::Cloud(_) => Rc::as_ptr(&self.bound(i)) as usize,
+                    ProviderKind::Cloud(_) => Rc::as_ptr(&self.binder.bound(i)) as usize,
                     _ => 0,
                 };
                 Some((pp, b, 3, String::new(), how.clone()))
@@ -975,7 +712,8 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 match (family, entry) {
                     (Some(f), Some(entry)) => {
                         let countries = self.catalog.countries_of(f, entry);
-                        self.in_region(provider, entry, Known::Known(countries), how)
+                        self.custodian
+                            .in_region(provider, entry, Known::Known(countries), how)
                     }
                     (Some(f), None) => {
                         self.warn_once(
@@ -985,7 +723,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             ),
                             Some(n.item.address.clone()),
                         );
-                        self.unknown_region(
+                        self.custodian.unknown_region(
                             provider,
                             f,
                             Known::Known(Some(code.clone())),
@@ -1021,13 +759,13 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         let location = Location {
                             region: Known::Known(Some(code)),
                             countries: Known::Known(countries),
-                            operator: held.and_then(|e| self.operator(e)),
+                            operator: held.and_then(|e| self.custodian.operator(e)),
                             derivation: how,
                         };
-                        let custody = self.custody(provider, held);
+                        let custody = self.custodian.custody(provider, held);
                         Placed { location, custody }
                     }
-                    None => self.unknown_region(
+                    None => self.custodian.unknown_region(
                         provider,
                         f,
                         Known::Known(Some(code)),
@@ -1039,14 +777,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // A global resource lives in the provider's partition; a China partition is
                 // reached only through a China region, which the provider region shows.
                 let bound = match n.provider {
-                    ProviderKind::Cloud(_) => Some(self.bound(i)),
+                    ProviderKind::Cloud(_) => Some(self.binder.bound(i)),
                     _ => None,
                 };
                 let entry = bound
                     .as_ref()
                     .and_then(|b| b.region.as_deref())
                     .and_then(|r| family.and_then(|f| self.catalog.region(f, r)));
-                let operator = entry.and_then(|e| self.operator(e));
+                let operator = entry.and_then(|e| self.custodian.operator(e));
                 let derivation = match (&operator, entry) {
                     (Some(op), Some(e)) => format!(
                         "{how}; its provider is configured for `{}`, whose partition {} operates",
@@ -1060,135 +798,19 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     operator,
                     derivation,
                 };
-                let custody = self.custody(provider, entry);
+                let custody = self.custodian.custody(provider, entry);
                 Placed { location, custody }
             }
             Place::Unknown(how) => match family {
-                Some(f) => self.unknown_region(provider, f, Known::Unknown, how),
+                Some(f) => self
+                    .custodian
+                    .unknown_region(provider, f, Known::Unknown, how),
                 None => Placed {
                     location: Location::unknown(how),
                     custody: Custody::unknown(),
                 },
             },
         }
-    }
-
-    fn in_region(
-        &self,
-        provider: &Provider,
-        entry: &RegionEntry,
-        countries: Known<Vec<String>>,
-        how: String,
-    ) -> Placed {
-        let location = Location {
-            region: Known::Known(Some(entry.code.clone())),
-            countries,
-            operator: self.operator(entry),
-            derivation: how,
-        };
-        let custody = self.custody(provider, Some(entry));
-        Placed { location, custody }
-    }
-
-    /// Who holds data in a region (or, without one, at the provider), with the chain
-    /// of control the catalog records.
-    fn custody(&self, provider: &Provider, entry: Option<&RegionEntry>) -> Custody {
-        let operator = entry.and_then(|e| e.operator.as_deref());
-        self.holders
-            .borrow_mut()
-            .custody(self.catalog, provider, operator)
-    }
-
-    fn operator(&self, entry: &RegionEntry) -> Option<Company> {
-        let op = self.catalog.operator(entry.operator.as_deref()?)?;
-        Some(Company {
-            name: op.company.clone(),
-            jurisdiction: op.jurisdiction.clone(),
-        })
-    }
-
-    /// A region the catalog cannot place: custody and countries only where every region
-    /// of the family agrees.
-    fn unknown_region(
-        &mut self,
-        provider: &Provider,
-        family: &str,
-        region: Known<Option<String>>,
-        how: String,
-    ) -> Placed {
-        let u = self.uniform(family, provider);
-        let mut derivation = how;
-        let countries = match &u.countries {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is in {}",
-                    c.join(", ")
-                );
-                Known::Known(c.clone())
-            }
-            None => Known::Unknown,
-        };
-        let custody = match &u.custody {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is held by {}",
-                    u.holder
-                );
-                c.clone()
-            }
-            None => Custody::unknown(),
-        };
-        Placed {
-            location: Location {
-                region,
-                countries,
-                operator: None,
-                derivation,
-            },
-            custody,
-        }
-    }
-
-    fn uniform(&mut self, family: &str, provider: &Provider) -> Rc<Uniform> {
-        if let Some(u) = self.uniform.get(family) {
-            return u.clone();
-        }
-        let mut custodies: Vec<(Custody, String)> = Vec::new();
-        let mut countries: Option<Option<Vec<String>>> = None;
-        if let Some(f) = self.catalog.family(family) {
-            for r in f.regions() {
-                let operator = self.operator(r);
-                let c = self.custody(provider, Some(r));
-                if !custodies.iter().any(|(x, _)| x == &c) {
-                    let holder = match &operator {
-                        Some(o) => format!("{}, controlled from {}", o.name, o.jurisdiction),
-                        None => format!(
-                            "{}, controlled from {}",
-                            provider.company.known().map_or("?", String::as_str),
-                            provider.jurisdiction.known().map_or("?", String::as_str)
-                        ),
-                    };
-                    custodies.push((c, holder));
-                }
-                let cs = self.catalog.countries_of(family, r);
-                countries = match countries {
-                    None => Some(Some(cs)),
-                    Some(Some(prev)) if prev == cs => Some(Some(prev)),
-                    Some(_) => Some(None),
-                };
-            }
-        }
-        let (custody, holder) = match custodies.as_slice() {
-            [(c, h)] if c.company.known().is_some() => (Some(c.clone()), h.clone()),
-            _ => (None, String::new()),
-        };
-        let u = Rc::new(Uniform {
-            custody,
-            countries: countries.flatten().filter(|c| !c.is_empty()),
-            holder,
-        });
-        self.uniform.insert(family.to_owned(), u.clone());
-        u
     }
 
     fn warn_once(&mut self, key: String, message: String, address: Option<String>) {
@@ -1207,6 +829,3 @@ const MAX_NESTED: usize = 64;
 
 /// How many steps of a chain of references a derivation spells out.
 const SHOWN_HOPS: u32 = 4;
-
-/// What a utility provider's company and jurisdiction are: no cloud holds the data.
-pub(crate) const NONE: &str = "none";

@@ -2,10 +2,13 @@
 //!
 //! [`read`] collects what is needed in one streaming pass; [`check`] validates addresses
 //! and provider names while the input text is still there to point into; then
-//! [`normalise`] binds providers ([`config`]), places resources ([`locate`]), reads tags
+//! [`normalise`] binds providers ([`config`], [`binding`]), places resources ([`locate`],
+//! by the tables of [`families`], with [`custody`] saying who holds them), reads tags
 //! ([`tags`]) and follows data flows ([`flows`]) without the input text.
 
+mod binding;
 pub(crate) mod config;
+mod custody;
 mod families;
 mod flows;
 mod locate;
@@ -295,7 +298,7 @@ pub(crate) fn normalise(
         let index = Index::build(&nodes);
         let mut r = locate::Resolver::new(catalog, &config, &nodes, &index, defaults, whence);
         let placed: Vec<_> = (0..nodes.len())
-            .map(|i| (r.provider(i), r.placed(i), r.default_tags(i)))
+            .map(|i| (r.binder.provider(i), r.placed(i), r.binder.default_tags(i)))
             .collect();
         let tag_parents: Vec<_> = (0..nodes.len()).map(|i| r.tag_parent(i)).collect();
         let flows = flows::flows(&mut r);
