@@ -12,6 +12,7 @@ use crate::model::{Known, Provider};
 
 use super::config::{Binding, Candidate, Config, Resolved};
 use super::families;
+use super::how::{Candidates, Configured, How, Setting};
 use super::nodes::{Node, ProviderKind};
 use super::tags::DefaultTags;
 use crate::adapters::places;
@@ -27,7 +28,7 @@ pub(crate) struct BoundRegion {
     pub region: Option<String>,
     /// The configuration sets no region at all (the environment decides).
     pub absent: bool,
-    pub how: String,
+    pub how: How,
     /// Provider `default_tags` (AWS) / `default_labels` (Google), when constant.
     pub default_tags: DefaultTags,
     /// Several candidate configurations disagree (an older plan without passed providers).
@@ -133,7 +134,9 @@ impl<'a, 'n> Binder<'a, 'n> {
                 alias: None,
                 region: None,
                 absent: true,
-                how: format!("{} does not record provider configurations", self.input),
+                how: How::NoConfigurations {
+                    input: self.input.to_owned(),
+                },
                 default_tags: DefaultTags::None,
                 ambiguous: false,
             }
@@ -144,11 +147,10 @@ impl<'a, 'n> Binder<'a, 'n> {
 
     fn bound_region(&self, family: &str, binding: &Binding<'_>) -> BoundRegion {
         let args = families::family(family).provider_region();
-        let mut outcomes: Vec<(String, Option<String>, bool, String)> = Vec::new();
+        let mut outcomes: Vec<(String, Option<String>, bool, How)> = Vec::new();
         for cand in &binding.candidates {
             let mut region = None;
-            let mut absent = true;
-            let mut how = format!("provider `{}` configured in {}", cand.local(), cand.place());
+            let mut setting = Setting::Absent;
             for &arg in args {
                 let Some(expr) = cand.arg(arg) else { continue };
                 match self.config.resolve(expr, &cand.module) {
@@ -161,40 +163,37 @@ impl<'a, 'n> Binder<'a, 'n> {
                         } else {
                             s
                         };
-                        let what = if arg == "zone" { "zone" } else { "region" };
-                        how = match from.strip_prefix('`') {
-                            // A constant: "region `eu-west-1`".
-                            Some(_) if !from.contains(" = ") => format!("{how}; {what} {from}"),
-                            _ => format!("{how}; {what} from {from}"),
+                        let zone = arg == "zone";
+                        setting = Setting::Value {
+                            what: if zone { "zone" } else { "region" },
+                            from,
+                            zone_of: zone.then(|| code.clone()),
                         };
-                        if arg == "zone" {
-                            how = format!("{how}, in region `{code}`");
-                        }
                         region = Some(code);
-                        absent = false;
                         break;
                     }
                     Resolved::Null => {}
                     Resolved::Value(v, _) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} `{v}` is not a string");
+                        let value = v.to_string();
+                        setting = Setting::NotAString { arg, value };
                         break;
                     }
                     Resolved::Ref { address, attr, .. } => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is computed from `{address}.{attr}`");
+                        setting = Setting::Computed { arg, address, attr };
                         break;
                     }
                     Resolved::Unknown(why) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is unknown at plan time: {why}");
+                        setting = Setting::Unknown { arg, why };
                         break;
                     }
                 }
             }
-            if absent {
-                how = format!("{how} sets no region (Terraform takes it from the environment)");
-            }
+            let absent = setting == Setting::Absent;
+            let how = How::Configured(Configured {
+                local: cand.local().to_owned(),
+                place: cand.place(),
+                region: setting,
+            });
             outcomes.push((cand.key.clone(), region, absent, how));
         }
         let default_tags = binding
@@ -211,11 +210,10 @@ impl<'a, 'n> Binder<'a, 'n> {
                 alias,
                 region: None,
                 absent: false,
-                how: format!(
-                    "provider `{}` is passed into `{}` by its parent module, which has no configuration of it",
-                    binding.local,
-                    binding.unrecorded.as_deref().unwrap_or("")
-                ),
+                how: How::PassedWithout {
+                    local: binding.local.clone(),
+                    module: binding.unrecorded.clone().unwrap_or_default(),
+                },
                 default_tags,
                 ambiguous: false,
             },
@@ -228,33 +226,32 @@ impl<'a, 'n> Binder<'a, 'n> {
                 ambiguous: false,
             },
             (many, unrecorded) => {
-                let module = unrecorded.as_deref().unwrap_or("");
-                let prefix = format!(
-                    "provider `{}` of `{module}` comes from its parent module, and this plan does not record which configuration was passed in (Terraform 1.2 and later do)",
-                    binding.local
-                );
+                let local = binding.local.clone();
+                let module = unrecorded.clone().unwrap_or_default();
                 let first = &many[0];
                 let agree = many.iter().all(|o| o.1 == first.1 && o.2 == first.2);
-                let list = many
+                let list: Vec<(String, Option<String>)> = many
                     .iter()
-                    .map(|(k, r, _, _)| match r {
-                        Some(r) => format!("`{k}` has region `{r}`"),
-                        None => format!("`{k}` has no known region"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                    .map(|(k, r, _, _)| (k.clone(), r.clone()))
+                    .collect();
+                let unrecorded = |candidates| How::Unrecorded {
+                    local: local.clone(),
+                    module: module.clone(),
+                    candidates,
+                };
                 if agree && first.1.is_some() {
                     BoundRegion {
                         alias,
                         region: first.1.clone(),
                         absent: false,
                         how: if many.len() == 1 {
-                            format!(
-                                "provider `{}` of `{module}` comes from its parent module; the only candidate is {}",
-                                binding.local, first.3
-                            )
+                            How::OnlyCandidate {
+                                local: local.clone(),
+                                module: module.clone(),
+                                candidate: Box::new(first.3.clone()),
+                            }
                         } else {
-                            format!("{prefix}; every candidate agrees: {list}")
+                            unrecorded(Candidates::Agree(list))
                         },
                         default_tags,
                         ambiguous: false,
@@ -264,7 +261,7 @@ impl<'a, 'n> Binder<'a, 'n> {
                         alias,
                         region: None,
                         absent: true,
-                        how: format!("{prefix}; {}", first.3),
+                        how: unrecorded(Candidates::Absent(Box::new(first.3.clone()))),
                         default_tags,
                         ambiguous: false,
                     }
@@ -273,7 +270,7 @@ impl<'a, 'n> Binder<'a, 'n> {
                         alias,
                         region: None,
                         absent: false,
-                        how: format!("{prefix}: {list}"),
+                        how: unrecorded(Candidates::Differ(list)),
                         default_tags: DefaultTags::Unknown,
                         ambiguous: true,
                     }

@@ -11,6 +11,7 @@ use crate::adapters::custody::Holders;
 use crate::catalog::{Catalog, RegionEntry};
 use crate::model::{Company, Custody, Known, Location, Provider};
 
+use super::how::How;
 use super::locate::Placed;
 
 /// Facts that hold in every region of a family.
@@ -41,13 +42,13 @@ impl<'a> Custodian<'a> {
         provider: &Provider,
         entry: &RegionEntry,
         countries: Known<Vec<String>>,
-        how: String,
+        how: How,
     ) -> Placed {
         let location = Location {
             region: Known::Known(Some(entry.code.clone())),
             countries,
             operator: self.operator(entry),
-            derivation: how,
+            derivation: how.to_string(),
         };
         let custody = self.custody(provider, Some(entry));
         Placed { location, custody }
@@ -77,30 +78,18 @@ impl<'a> Custodian<'a> {
         provider: &Provider,
         family: &str,
         region: Known<Option<String>>,
-        how: String,
+        how: How,
     ) -> Placed {
         let u = self.uniform(family, provider);
-        let mut derivation = how;
-        let countries = match &u.countries {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is in {}",
-                    c.join(", ")
-                );
-                Known::Known(c.clone())
-            }
-            None => Known::Unknown,
-        };
-        let custody = match &u.custody {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is held by {}",
-                    u.holder
-                );
-                c.clone()
-            }
-            None => Custody::unknown(),
-        };
+        let countries = u.countries.clone().map_or(Known::Unknown, Known::Known);
+        let custody = u.custody.clone().unwrap_or_else(Custody::unknown);
+        let derivation = How::EveryRegion {
+            how: Box::new(how),
+            family: family.to_owned(),
+            countries: u.countries.as_ref().map(|c| c.join(", ")),
+            holder: u.custody.as_ref().map(|_| u.holder.clone()),
+        }
+        .to_string();
         Placed {
             location: Location {
                 region,

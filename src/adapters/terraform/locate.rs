@@ -1,6 +1,7 @@
 //! Where each resource's data sits and who holds it, following Terraform's own rules
 //! per provider family (the tables of [`super::families`]), and saying in words how it
-//! was found. The provider side is [`super::binding`], the holder [`super::custody`].
+//! was found ([`super::how`]). The provider side is [`super::binding`], the holder
+//! [`super::custody`].
 //!
 //! A value the plan cannot know is unknown, never a guess; but an unknown with only one
 //! possible outcome is known (every candidate provider configuration has the same
@@ -19,6 +20,7 @@ use super::binding::{Binder, BoundRegion};
 use super::config::{Config, Resolved};
 use super::custody::Custodian;
 use super::families::{self, NOT_IN_CATALOG, Otherwise, PLACE_ATTRS, Reading, Step};
+use super::how::{How, Whence};
 use super::nodes::{Attr, Index, Node, ProviderKind};
 use crate::adapters::places;
 
@@ -33,36 +35,39 @@ pub(crate) struct Placed {
 enum Place {
     Region {
         code: String,
-        how: String,
+        how: How,
     },
     /// A region whose data is spread over member regions (Google custom placement).
     Placement {
         code: String,
         members: Vec<String>,
-        how: String,
+        how: How,
     },
-    Global(String),
-    Unknown(String),
+    Global(How),
+    Unknown(How),
     /// Wherever the provider configuration puts it (shared by many resources).
     Bound(Rc<BoundRegion>),
     /// The same place as another resource.
     Same {
         node: usize,
-        how: String,
+        how: How,
     },
-    Utility(String),
+    Utility(How),
 }
 
 /// What a child's parent argument names.
 enum Parent {
     /// Instances of the resource a reference in the configuration points at (none if
     /// it is not in the plan), and how it was found.
-    Referenced(Vec<usize>, String),
+    Referenced(Vec<usize>, How),
     /// Resources whose id or name the argument's value is.
-    Named(Vec<usize>, String),
+    Named(Vec<usize>, How),
     /// The argument has a value that cannot name a parent.
-    Invalid(String),
+    Invalid(How),
 }
+
+/// A place many resources share: (provider, binding, kind of place, region, how).
+type PlaceKey = (usize, usize, u8, String, Option<How>);
 
 pub(crate) struct Resolver<'a, 'n> {
     pub catalog: &'a Catalog,
@@ -87,7 +92,7 @@ pub(crate) struct Resolver<'a, 'n> {
     /// Who holds the data in a place.
     custodian: Custodian<'a>,
     /// Places shared by many resources, per (provider, binding, kind, code, derivation).
-    places: FxHashMap<(usize, usize, u8, String, String), Rc<Placed>>,
+    places: FxHashMap<PlaceKey, Rc<Placed>>,
     pub warnings: Vec<Warning>,
     warned: rustc_hash::FxHashSet<String>,
 }
@@ -219,14 +224,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
             i,
             Place::Region {
                 code: code.to_owned(),
-                how,
+                how: How::Destination(how),
             },
         )
     }
 
     /// An unknown place for node `i`'s family, custody decided where the family agrees.
     pub fn unknown_placed(&mut self, i: usize, how: String) -> Rc<Placed> {
-        self.finish(i, Place::Unknown(how))
+        self.finish(i, Place::Unknown(How::Destination(how)))
     }
 
     fn place(&mut self, i: usize) -> Place {
@@ -234,10 +239,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
         let n = &nodes[i];
         let family = match n.provider {
             ProviderKind::Utility => {
-                return Place::Utility(format!(
-                    "`{}` is a utility provider: it holds no data at a cloud",
-                    n.source
-                ));
+                return Place::Utility(How::Utility {
+                    source: n.source.to_string(),
+                });
             }
             ProviderKind::Unknown => {
                 self.warn_once(
@@ -249,7 +253,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     Some(n.item.address.clone()),
                 );
                 return self.steps(i, NOT_IN_CATALOG).unwrap_or_else(|| {
-                    Place::Unknown(format!("provider `{}` is not in the catalog", n.source))
+                    Place::Unknown(How::NotInCatalog {
+                        source: n.source.to_string(),
+                    })
                 });
             }
             ProviderKind::Cloud(p) => p.family.as_str(),
@@ -260,12 +266,18 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
         let rtype = &*n.item.rtype;
         if table.global.covers(rtype) {
-            return Place::Global(format!(
-                "`{rtype}` is a global resource type: it has no region"
-            ));
+            return Place::Global(How::GlobalType {
+                rtype: rtype.to_owned(),
+            });
         }
         match table.otherwise {
-            Otherwise::NoRegion(why) => self.default_or_unknown(family, format!("`{rtype}` {why}")),
+            Otherwise::NoRegion(why) => {
+                let why = How::Unplaced {
+                    rtype: rtype.to_owned(),
+                    why,
+                };
+                self.default_or_unknown(family, why)
+            }
             Otherwise::Provider(_) => self.by_provider(i),
         }
     }
@@ -285,11 +297,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
         }
     }
 
-    fn read_attr(&mut self, i: usize, key: &str, reading: Reading) -> Option<Place> {
+    fn read_attr(&mut self, i: usize, key: &'static str, reading: Reading) -> Option<Place> {
         let n = &self.nodes[i];
         match n.attr(key) {
             Attr::Known(Value::String(s)) if !s.is_empty() => {
-                self.read_value(n.family(), key, s, reading, "on the resource")
+                self.read_value(n.family(), key, s, reading, Whence::OnTheResource)
             }
             // Several zones (the reader allows lists for zones only): one region if
             // they all lie in it.
@@ -297,28 +309,27 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let mut places = zones
                     .iter()
                     .filter_map(Value::as_str)
-                    .map(|z| self.read_value(n.family(), key, z, reading, "on the resource"));
+                    .map(|z| self.read_value(n.family(), key, z, reading, Whence::OnTheResource));
                 let first = places.next()??;
                 let Place::Region { code, .. } = &first else {
                     return Some(first);
                 };
                 let all_in = |p: Option<Place>| matches!(p, Some(Place::Region { code: c, .. }) if c == *code);
                 if places.all(all_in) {
-                    let list: Vec<String> = zones
+                    let zones = zones
                         .iter()
-                        .map(|z| format!("`{}`", z.as_str().unwrap_or("")))
+                        .map(|z| z.as_str().unwrap_or("").to_owned())
                         .collect();
                     Some(Place::Region {
                         code: code.clone(),
-                        how: format!(
-                            "`{key}` = [{}] on the resource, zones of region `{code}`",
-                            list.join(", ")
-                        ),
+                        how: How::Zones {
+                            key,
+                            zones,
+                            region: code.clone(),
+                        },
                     })
                 } else {
-                    Some(Place::Unknown(format!(
-                        "`{key}` lists zones of different regions"
-                    )))
+                    Some(Place::Unknown(How::MixedZones { key }))
                 }
             }
             Attr::Known(_) | Attr::Absent => None,
@@ -336,24 +347,26 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let expr = n.expr(key).filter(|_| decides)?;
                 match self.config.resolve(expr, &n.config_module) {
                     Resolved::Value(Value::String(s), how) => {
-                        self.read_value(n.family(), key, &s, reading, &format!("from {how}"))
+                        self.read_value(n.family(), key, &s, reading, Whence::From(how))
                     }
                     Resolved::Ref {
                         module,
                         address,
                         attr,
-                    } if PLACE_ATTRS.contains(&attr.as_str()) => Some(self.follow(
-                        i,
-                        &module,
-                        &address,
-                        format!("`{key}` is `{address}.{attr}`"),
-                    )),
-                    Resolved::Ref { address, attr, .. } => Some(Place::Unknown(format!(
-                        "`{key}` is computed at apply time from `{address}.{attr}`"
-                    ))),
-                    Resolved::Unknown(why) => Some(Place::Unknown(format!(
-                        "`{key}` is unknown until apply: {why}"
-                    ))),
+                    } if PLACE_ATTRS.contains(&attr.as_str()) => {
+                        let how = How::PlaceOf {
+                            key,
+                            address: address.clone(),
+                            attr,
+                        };
+                        Some(self.follow(i, &module, &address, how))
+                    }
+                    Resolved::Ref { address, attr, .. } => {
+                        Some(Place::Unknown(How::Computed { key, address, attr }))
+                    }
+                    Resolved::Unknown(why) => {
+                        Some(Place::Unknown(How::UnknownUntilApply { key, why }))
+                    }
                     Resolved::Value(..) | Resolved::Null => None,
                 }
             }
@@ -363,65 +376,75 @@ impl<'a, 'n> Resolver<'a, 'n> {
     fn read_value(
         &self,
         family: Option<&str>,
-        key: &str,
+        key: &'static str,
         value: &str,
         reading: Reading,
-        whence: &str,
+        whence: Whence,
     ) -> Option<Place> {
-        let region = |code: String, how: String| Some(Place::Region { code, how });
+        let region = |code: &str, how: How| {
+            Some(Place::Region {
+                code: code.to_owned(),
+                how,
+            })
+        };
+        let attr = || How::Attr {
+            key,
+            value: value.to_owned(),
+            whence: whence.clone(),
+        };
+        let in_zone = |r: &RegionEntry| {
+            let how = How::InZone {
+                key,
+                value: value.to_owned(),
+                whence: whence.clone(),
+                region: r.code.clone(),
+            };
+            region(&r.code, how)
+        };
         let known = |code: &str| family.and_then(|f| self.catalog.region(f, code));
         let zone = |z: &str| family.and_then(|f| places::zone_region(self.catalog, f, z));
         match reading {
-            Reading::Region => region(value.to_owned(), format!("`{key}` = `{value}` {whence}")),
+            Reading::Region => region(value, attr()),
             Reading::Location => {
                 if value.eq_ignore_ascii_case("global") {
-                    return Some(Place::Global(format!("`{key}` = `{value}` {whence}")));
+                    return Some(Place::Global(attr()));
                 }
                 match (known(value), zone(value)) {
-                    (Some(r), _) => region(r.code.clone(), format!("`{key}` = `{value}` {whence}")),
-                    (None, Some(r)) => region(
-                        r.code.clone(),
-                        format!(
-                            "`{key}` = `{value}` {whence}, a zone of region `{}`",
-                            r.code
-                        ),
-                    ),
-                    (None, None) => {
-                        region(value.to_owned(), format!("`{key}` = `{value}` {whence}"))
-                    }
+                    (Some(r), _) => region(&r.code, attr()),
+                    (None, Some(r)) => in_zone(r),
+                    (None, None) => region(value, attr()),
                 }
             }
-            Reading::Zone => zone(value).and_then(|r| {
-                region(
-                    r.code.clone(),
-                    format!(
-                        "`{key}` = `{value}` {whence}, a zone of region `{}`",
-                        r.code
-                    ),
-                )
-            }),
-            Reading::Oss => {
-                let code = places::oss_region(value);
-                region(code.to_owned(), format!("`{key}` = `{value}` {whence}"))
-            }
+            Reading::Zone => zone(value).and_then(in_zone),
+            Reading::Oss => region(places::oss_region(value), attr()),
             Reading::Arn => {
                 let arn = places::arn(value)?;
                 (!arn.region.is_empty()).then(|| Place::Region {
                     code: arn.region.to_owned(),
-                    how: format!("the ARN `{value}` {whence} names region `{}`", arn.region),
+                    how: How::Arn {
+                        value: value.to_owned(),
+                        whence: whence.clone(),
+                        region: arn.region.to_owned(),
+                    },
                 })
             }
             Reading::SelfLink => match places::google_self_link(value)? {
                 places::SelfLink::Zone(z) => zone(z).and_then(|r| {
-                    region(
-                        r.code.clone(),
-                        format!("`{key}` names zone `{z}` of region `{}`", r.code),
-                    )
+                    let how = How::SelfLinkZone {
+                        key,
+                        zone: z.to_owned(),
+                        region: r.code.clone(),
+                    };
+                    region(&r.code, how)
                 }),
-                places::SelfLink::Region(r) => {
-                    region(r.to_owned(), format!("`{key}` names region `{r}`"))
-                }
-                places::SelfLink::Global => Some(Place::Global(format!("`{key}` is global"))),
+                places::SelfLink::Region(r) => region(
+                    r,
+                    How::SelfLinkRegion {
+                        key,
+                        region: r.to_owned(),
+                    },
+                ),
+                places::SelfLink::Global => Some(Place::Global(How::SelfLinkGlobal { key })),
             },
         }
     }
@@ -445,22 +468,18 @@ impl<'a, 'n> Resolver<'a, 'n> {
             return None;
         }
         let code = n.str_attr("location").unwrap_or("").to_owned();
-        let how = format!(
-            "`location` = `{code}` with custom placement in {}",
-            members
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        );
+        let how = How::CustomPlacement {
+            code: code.clone(),
+            members: members.clone(),
+        };
         Some(Place::Placement { code, members, how })
     }
 
     /// A child resource takes the location of the parent it lives in.
-    fn parent(&mut self, i: usize, keys: &[&str]) -> Option<Place> {
+    fn parent(&mut self, i: usize, keys: &'static [&'static str]) -> Option<Place> {
         Some(match self.parent_of(i, keys)? {
             Parent::Referenced(candidates, how) if candidates.is_empty() => {
-                Place::Unknown(format!("{how}, which is not in this plan"))
+                Place::Unknown(How::NotInPlan(Box::new(how)))
             }
             Parent::Referenced(candidates, how) | Parent::Named(candidates, how) => {
                 self.same_as(i, &candidates, how)
@@ -477,12 +496,12 @@ impl<'a, 'n> Resolver<'a, 'n> {
         Some(match self.parent_of(i, keys) {
             Some(Parent::Referenced(c, _) | Parent::Named(c, _)) if c.len() == 1 => Ok(c[0]),
             Some(Parent::Referenced(c, how) | Parent::Named(c, how)) if c.is_empty() => {
-                Err(format!("{how}, which is not in this plan"))
+                Err(How::NotInPlan(Box::new(how)).to_string())
             }
             Some(Parent::Referenced(_, how) | Parent::Named(_, how)) => {
-                Err(format!("{how}, which has several instances"))
+                Err(How::Several(Box::new(how)).to_string())
             }
-            Some(Parent::Invalid(why)) => Err(why),
+            Some(Parent::Invalid(why)) => Err(why.to_string()),
             None => Err(format!(
                 "none of {} names a resource {}",
                 keys.iter()
@@ -501,7 +520,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
 
     /// The first of `keys` that names a parent: by reference in the configuration, or
     /// by id or name among the plan's resources.
-    fn parent_of(&self, i: usize, keys: &[&str]) -> Option<Parent> {
+    fn parent_of(&self, i: usize, keys: &'static [&'static str]) -> Option<Parent> {
         for &key in keys {
             let n = &self.nodes[i];
             if let Some(expr) = n.expr(key)
@@ -512,7 +531,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let candidates = self.index.referenced(self.nodes, i, &module, &address);
                 return Some(Parent::Referenced(
                     candidates,
-                    format!("`{key}` refers to `{address}`"),
+                    How::RefersTo { key, address },
                 ));
             }
             let value = match n.attr(key) {
@@ -520,10 +539,10 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // Some type may spell a parent's name or id otherwise: not refused, but
                 // never read as "no parent" either.
                 Attr::Known(v) if !v.is_string() => {
-                    return Some(Parent::Invalid(format!(
-                        "`{key}` is {}, not the name or id of a parent resource",
-                        super::read::json_kind(v)
-                    )));
+                    return Some(Parent::Invalid(How::NotAName {
+                        key,
+                        kind: super::read::json_kind(v),
+                    }));
                 }
                 _ => continue,
             };
@@ -546,10 +565,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     .collect()
             };
             if !candidates.is_empty() {
-                let how = format!(
-                    "`{key}` = `{value}` names `{}`",
-                    self.nodes[candidates[0]].item.address
-                );
+                let how = How::Names {
+                    key,
+                    value: value.to_owned(),
+                    address: self.nodes[candidates[0]].item.address.clone(),
+                };
                 return Some(Parent::Named(candidates, how));
             }
         }
@@ -557,23 +577,21 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// The place of the resource(s) `address` in `module`, as seen from node `i`.
-    fn follow(&mut self, i: usize, module: &str, address: &str, how: String) -> Place {
+    fn follow(&mut self, i: usize, module: &str, address: &str, how: How) -> Place {
         let candidates = self.index.referenced(self.nodes, i, module, address);
         if candidates.is_empty() {
-            return Place::Unknown(format!("{how}, which is not in this plan"));
+            return Place::Unknown(How::NotInPlan(Box::new(how)));
         }
         self.same_as(i, &candidates, how)
     }
 
     /// One place if every candidate is in the same one, else unknown.
-    fn same_as(&mut self, i: usize, candidates: &[usize], how: String) -> Place {
+    fn same_as(&mut self, i: usize, candidates: &[usize], how: How) -> Place {
         let mut first: Option<(usize, Rc<Placed>)> = None;
         for &c in candidates {
             if self.busy[c] {
-                return Place::Unknown(format!(
-                    "{how}, which refers back to `{}`",
-                    self.nodes[i].item.address
-                ));
+                let back = self.nodes[i].item.address.clone();
+                return Place::Unknown(How::RefersBack(Box::new(how), back));
             }
             let p = self.placed(c);
             match &first {
@@ -583,9 +601,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         && f.location.countries == p.location.countries
                         && f.custody == p.custody => {}
                 Some(_) => {
-                    return Place::Unknown(format!(
-                        "{how}, whose instances are in different places"
-                    ));
+                    return Place::Unknown(How::Scattered(Box::new(how)));
                 }
             }
         }
@@ -607,17 +623,19 @@ impl<'a, 'n> Resolver<'a, 'n> {
         Place::Bound(bound)
     }
 
-    fn default_or_unknown(&self, family: &str, why: String) -> Place {
-        match self.defaults.get(family) {
+    fn default_or_unknown(&self, family: &str, why: How) -> Place {
+        let why = Box::new(why);
+        let family = family.to_owned();
+        match self.defaults.get(&family) {
             Some(code) => Place::Region {
                 code: code.clone(),
-                how: format!(
-                    "{why}; default region for `{family}` from the juris configuration = `{code}`"
-                ),
+                how: How::Default {
+                    why,
+                    family,
+                    code: code.clone(),
+                },
             },
-            None => Place::Unknown(format!(
-                "{why}; juris.toml can set a default region for `{family}`"
-            )),
+            None => Place::Unknown(How::NoDefault { why, family }),
         }
     }
 
@@ -628,17 +646,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
         let provider = self.binder.provider(i);
         let pp = Rc::as_ptr(&provider) as usize;
         let key = match &place {
-            Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), String::new())),
-            Place::Region { code, how } => Some((pp, 0, 1, code.clone(), how.clone())),
-            Place::Unknown(how) => Some((pp, 0, 2, String::new(), how.clone())),
+            Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), None)),
+            Place::Region { code, how } => Some((pp, 0, 1, code.clone(), Some(how.clone()))),
+            Place::Unknown(how) => Some((pp, 0, 2, String::new(), Some(how.clone()))),
             Place::Global(how) => {
                 let b = match self.nodes[i].provider {
                     ProviderKind::Cloud(_) => Rc::as_ptr(&self.binder.bound(i)) as usize,
                     _ => 0,
                 };
-                Some((pp, b, 3, String::new(), how.clone()))
+                Some((pp, b, 3, String::new(), Some(how.clone())))
             }
-            Place::Utility(how) => Some((pp, 0, 4, String::new(), how.clone())),
+            Place::Utility(how) => Some((pp, 0, 4, String::new(), Some(how.clone()))),
             Place::Same { .. } | Place::Placement { .. } => None,
         };
         if let Some(p) = key.as_ref().and_then(|k| self.places.get(k)) {
@@ -678,7 +696,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     region: Known::Known(None),
                     countries: Known::Known(Vec::new()),
                     operator: None,
-                    derivation: how,
+                    derivation: how.to_string(),
                 },
                 // A utility provider's block says "none" for company and jurisdiction.
                 custody: Custody::of(provider, &Location::unknown("")),
@@ -688,20 +706,26 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let (hops, end) = self.chain[node];
                 self.chain[i] = (hops + 1, end);
                 let mut location = other.location.clone();
-                let via = &self.nodes[node].item.address;
+                let how = Box::new(how);
+                let via = self.nodes[node].item.address.clone();
                 location.derivation = if hops < SHOWN_HOPS {
-                    format!("{how}; `{via}`: {}", other.location.derivation)
+                    let there = other.location.derivation.clone();
+                    How::Via { how, via, there }
                 } else {
                     // A long chain is told by its ends, so a derivation stays short
                     // however many resources pass the place on.
-                    let own = self.memo[end]
+                    let there = self.memo[end]
                         .as_ref()
-                        .map_or("", |p| p.location.derivation.as_str());
-                    format!(
-                        "{how}; `{via}` is where `{}` is, through {hops} more references; `{}`: {own}",
-                        self.nodes[end].item.address, self.nodes[end].item.address
-                    )
-                };
+                        .map_or(String::new(), |p| p.location.derivation.clone());
+                    How::ViaChain {
+                        how,
+                        via,
+                        end: self.nodes[end].item.address.clone(),
+                        hops,
+                        there,
+                    }
+                }
+                .to_string();
                 Placed {
                     location,
                     custody: other.custody.clone(),
@@ -727,7 +751,10 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             provider,
                             f,
                             Known::Known(Some(code.clone())),
-                            format!("{how}; `{code}` is not in the catalog"),
+                            How::RegionNotInCatalog {
+                                how: Box::new(how),
+                                code,
+                            },
                         )
                     }
                     (None, _) => Placed {
@@ -735,7 +762,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             region: Known::Known(Some(code)),
                             countries: Known::Unknown,
                             operator: None,
-                            derivation: how,
+                            derivation: how.to_string(),
                         },
                         custody: Custody::of(provider, &Location::unknown("")),
                     },
@@ -760,7 +787,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             region: Known::Known(Some(code)),
                             countries: Known::Known(countries),
                             operator: held.and_then(|e| self.custodian.operator(e)),
-                            derivation: how,
+                            derivation: how.to_string(),
                         };
                         let custody = self.custodian.custody(provider, held);
                         Placed { location, custody }
@@ -769,7 +796,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         provider,
                         f,
                         Known::Known(Some(code)),
-                        format!("{how}; a placement region is not in the catalog"),
+                        How::PlacementNotInCatalog(Box::new(how)),
                     ),
                 }
             }
@@ -786,12 +813,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     .and_then(|r| family.and_then(|f| self.catalog.region(f, r)));
                 let operator = entry.and_then(|e| self.custodian.operator(e));
                 let derivation = match (&operator, entry) {
-                    (Some(op), Some(e)) => format!(
-                        "{how}; its provider is configured for `{}`, whose partition {} operates",
-                        e.code, op.name
-                    ),
+                    (Some(op), Some(e)) => How::Partition {
+                        how: Box::new(how),
+                        region: e.code.clone(),
+                        operator: op.name.clone(),
+                    },
                     _ => how,
-                };
+                }
+                .to_string();
                 let location = Location {
                     region: Known::Known(None),
                     countries: Known::Known(Vec::new()),
@@ -806,7 +835,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     .custodian
                     .unknown_region(provider, f, Known::Unknown, how),
                 None => Placed {
-                    location: Location::unknown(how),
+                    location: Location::unknown(how.to_string()),
                     custody: Custody::unknown(),
                 },
             },

@@ -3,7 +3,8 @@
 //! [`read`] collects what is needed in one streaming pass; [`check`] validates addresses
 //! and provider names while the input text is still there to point into; then
 //! [`normalise`] binds providers ([`config`], [`binding`]), places resources ([`locate`],
-//! by the tables of [`families`], with [`custody`] saying who holds them), reads tags
+//! by the tables of [`families`], with [`custody`] saying who holds them and [`how`] how
+//! each place was found), reads tags
 //! ([`tags`]) and follows data flows ([`flows`]) without the input text.
 
 mod binding;
@@ -11,6 +12,7 @@ pub(crate) mod config;
 mod custody;
 mod families;
 mod flows;
+mod how;
 mod locate;
 mod nodes;
 pub(crate) mod read;
