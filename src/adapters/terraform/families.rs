@@ -633,6 +633,26 @@ impl Declares {
     }
 }
 
+/// The attributes a placement step reads as a place name (`region`, `zone`, `arn`, ...),
+/// sorted, each once.
+pub(crate) fn place_attrs() -> &'static [&'static str] {
+    fn attr(step: &Step) -> Option<&'static str> {
+        match step {
+            Step::Attr(key, _) => Some(key),
+            Step::Only(_, step) => attr(step),
+            Step::Parent(_) | Step::CustomPlacement => None,
+        }
+    }
+    static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let steps = FAMILIES.iter().flat_map(|f| f.place).chain(NOT_IN_CATALOG);
+        let mut out: Vec<&'static str> = steps.filter_map(attr).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    })
+}
+
 /// What every resource is read for whatever its family: the index keys (`arn`, `id`
 /// and the name keys of [`super::nodes::NAME_KEYS`]) and the group that scopes names.
 const ALWAYS: &[&str] = &["arn", "id", "resource_group_name"];

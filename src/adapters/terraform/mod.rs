@@ -2,10 +2,10 @@
 //!
 //! [`read`] collects what is needed in one streaming pass; [`check`] validates addresses
 //! and provider names while the input text is still there to point into; then
-//! [`normalise`] binds providers ([`config`], [`binding`]), places resources ([`locate`],
-//! by the tables of [`families`], with [`custody`] saying who holds them and [`how`] how
-//! each place was found), reads tags
-//! ([`tags`]) and follows data flows ([`flows`]) without the input text.
+//! [`normalise`] binds providers ([`config`], [`binding`]), places resources ([`locate`]
+//! by the tables of [`families`], [`custody`] saying who holds them, [`how`] how each
+//! place was found), reads tags ([`tags`]) and follows data flows ([`flows`]) without
+//! the input text.
 
 mod binding;
 pub(crate) mod config;

@@ -157,21 +157,10 @@ fn needed(key: &str) -> bool {
     needed_static(key).is_some()
 }
 
-/// Needed attributes that are a place name (or `null`) in Terraform's output, or for
-/// zones a list of names (Huawei Cloud's RDS `availability_zone`): a value of another
-/// shape would silently drop out of location resolution, so it is refused where it is
-/// read.
-const PLACE_STRINGS: &[&str] = &[
-    "arn",
-    "availability_zone",
-    "location",
-    "region",
-    "self_link",
-    "zone",
-    "zone_id",
-];
-
-/// Whether `v` is a shape Terraform writes for place attribute `key`.
+/// Whether `v` is a shape Terraform writes for place attribute `key`: a place name (or
+/// `null`), or for zones a list of names (Huawei Cloud's RDS `availability_zone`). A
+/// value of another shape would silently drop out of location resolution, so it is
+/// refused where it is read ([`super::families::place_attrs`]).
 fn place_shape(key: &str, v: &Value) -> bool {
     match v {
         Value::String(_) | Value::Null => true,
@@ -1163,7 +1152,7 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
                 }
             } else if let Some((k, _)) = needed {
                 let v: Value = map.next_value()?;
-                if PLACE_STRINGS.contains(&k) && !place_shape(k, &v) {
+                if super::families::place_attrs().contains(&k) && !place_shape(k, &v) {
                     let what = json_kind(&v);
                     self.flag(
                         vec![key_seg(k)],
