@@ -14,6 +14,7 @@ use crate::model::{Custody, Flow, Known, Location};
 
 use super::config::Resolved;
 use super::families::{self, At, Declares, Reads};
+use super::how::{Geo, How};
 use super::locate::{Placed, Resolver};
 use super::nodes::Node;
 use crate::adapters::places;
@@ -218,7 +219,9 @@ fn gcs_members(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize, kind
         let placed = r.region_placed(
             i,
             &member,
-            format!("member region `{member}` of the bucket's location"),
+            How::Member {
+                member: member.clone(),
+            },
         );
         edges[i].push(Edge {
             kind,
@@ -237,7 +240,7 @@ fn azure_pair(
     edges: &mut [Vec<Edge>],
     i: usize,
     kind: &'static str,
-    key: &str,
+    key: &'static str,
     geo: &[&str],
 ) {
     let n = &r.nodes[i];
@@ -255,9 +258,9 @@ fn azure_pair(
     let placed = r.placed(i);
     let region = placed.location.region.clone();
     let via = via(n, key);
-    let condition = match &setting {
-        Some(s) => format!("`{key}` = `{s}`"),
-        None => format!("`{key}` is unknown until apply and may be geo-redundant"),
+    let condition = match setting {
+        Some(value) => Geo::Set { key, value },
+        None => Geo::Unknown { key },
     };
     let to = match region {
         Known::Known(Some(code)) => match r
@@ -269,26 +272,22 @@ fn azure_pair(
                 placed: r.region_placed(
                     i,
                     &pair,
-                    format!("{condition}: copies go to `{pair}`, the pair of `{code}`"),
+                    How::Pair {
+                        condition,
+                        pair: pair.clone(),
+                        code,
+                    },
                 ),
                 target: pair,
             },
             None => Dest::Place {
                 target: format!("pair of {code}"),
-                placed: r.unknown_placed(
-                    i,
-                    format!("{condition}, but `{code}` has no paired region in the catalog"),
-                ),
+                placed: r.unknown_placed(i, How::NoPair { condition, code }),
             },
         },
         _ => Dest::Place {
             target: "paired region".to_owned(),
-            placed: r.unknown_placed(
-                i,
-                format!(
-                    "{condition}; the paired region is unknown because the resource's region is"
-                ),
-            ),
+            placed: r.unknown_placed(i, How::PairUnknown { condition }),
         },
     };
     edges[i].push(Edge { kind, via, to });
@@ -315,7 +314,14 @@ fn oss_replication(
                 let region = places::oss_region(&loc).to_owned();
                 let bucket = slot.value.and_then(Value::as_str).unwrap_or("?").to_owned();
                 to = Dest::Place {
-                    placed: r.region_placed(i, &region, format!("`{location_via}` = `{loc}`")),
+                    placed: r.region_placed(
+                        i,
+                        &region,
+                        How::Value {
+                            via: location_via,
+                            value: loc,
+                        },
+                    ),
                     target: bucket,
                 };
             }
@@ -425,9 +431,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 return Dest::Place {
                     placed: r.unknown_placed(
                         from,
-                        format!(
-                            "`{address}` has several instances and the plan does not say which one"
-                        ),
+                        How::SeveralInstances {
+                            address: address.clone(),
+                        },
                     ),
                     target: address,
                 };
@@ -437,13 +443,23 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
     let Some(value) = slot.value else {
         return Dest::Place {
             target: "unknown until apply".to_owned(),
-            placed: r.unknown_placed(from, format!("`{}` is unknown until apply", slot.via)),
+            placed: r.unknown_placed(
+                from,
+                How::DestinationUnknown {
+                    via: slot.via.clone(),
+                },
+            ),
         };
     };
     let Some(text) = value.as_str() else {
         return Dest::Place {
             target: value.to_string(),
-            placed: r.unknown_placed(from, format!("`{}` is not a string", slot.via)),
+            placed: r.unknown_placed(
+                from,
+                How::NotText {
+                    via: slot.via.clone(),
+                },
+            ),
         };
     };
     // 2. An index finds a planned resource; 3. else the value says where.
@@ -468,7 +484,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                     target: text.to_owned(),
                     placed: r.unknown_placed(
                         from,
-                        format!("bucket `{bucket}` is not in this plan, and S3 bucket ARNs do not name a region"),
+                        How::BucketElsewhere {
+                            bucket: bucket.to_owned(),
+                        },
                     ),
                 },
             }
@@ -489,7 +507,14 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
             }
         }
         Reads::Region => Dest::Place {
-            placed: r.region_placed(from, text, format!("`{}` = `{text}`", slot.via)),
+            placed: r.region_placed(
+                from,
+                text,
+                How::Value {
+                    via: slot.via.clone(),
+                    value: text.to_owned(),
+                },
+            ),
             target: text.to_owned(),
         },
         Reads::Qcs => match places::qcs_cos(text) {
@@ -499,7 +524,10 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                     placed: r.region_placed(
                         from,
                         region,
-                        format!("`{text}` names region `{region}`"),
+                        How::Qcs {
+                            text: text.to_owned(),
+                            region: region.to_owned(),
+                        },
                     ),
                     target: text.to_owned(),
                 },
@@ -508,7 +536,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 target: text.to_owned(),
                 placed: r.unknown_placed(
                     from,
-                    format!("`{text}` is not a `qcs::cos:<region>::<bucket>` name"),
+                    How::NotQcs {
+                        text: text.to_owned(),
+                    },
                 ),
             },
         },
@@ -518,14 +548,23 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
 /// `address.path`, naming the attribute that declares a flow.
 /// A destination outside the plan: the region its ARN names, else unknown (`text`
 /// followed by `why`).
-fn arn_place(r: &mut Resolver<'_, '_>, from: usize, text: &str, why: &str) -> Dest {
+fn arn_place(r: &mut Resolver<'_, '_>, from: usize, text: &str, why: &'static str) -> Dest {
     let placed = match places::arn(text) {
         Some(arn) if !arn.region.is_empty() => r.region_placed(
             from,
             arn.region,
-            format!("the ARN `{text}` names region `{}`", arn.region),
+            How::ArnNames {
+                text: text.to_owned(),
+                region: arn.region.to_owned(),
+            },
         ),
-        _ => r.unknown_placed(from, format!("`{text}` {why}")),
+        _ => r.unknown_placed(
+            from,
+            How::Elsewhere {
+                text: text.to_owned(),
+                why,
+            },
+        ),
     };
     Dest::Place {
         target: text.to_owned(),

@@ -178,8 +178,84 @@ pub(crate) enum How {
         module: String,
         candidates: Candidates,
     },
-    /// What the flow reader says of a destination.
-    Destination(String),
+    /// A flow destination: the value at `via` (`rule[0].destination[0].location`).
+    Value {
+        via: String,
+        value: String,
+    },
+    /// A flow destination: a member region of a dual- or multi-region bucket.
+    Member {
+        member: String,
+    },
+    /// Geo-redundant copies go to `pair`, the pair of `code`.
+    Pair {
+        condition: Geo,
+        pair: String,
+        code: String,
+    },
+    /// Geo-redundant copies, but region `code` has no pair in the catalog.
+    NoPair {
+        condition: Geo,
+        code: String,
+    },
+    /// Geo-redundant copies from a resource whose region is unknown.
+    PairUnknown {
+        condition: Geo,
+    },
+    /// A flow destination that is a resource with several instances.
+    SeveralInstances {
+        address: String,
+    },
+    /// A flow destination unknown until apply.
+    DestinationUnknown {
+        via: String,
+    },
+    /// A flow destination that is not a string.
+    NotText {
+        via: String,
+    },
+    /// An S3 bucket outside the plan (S3 ARNs name no region).
+    BucketElsewhere {
+        bucket: String,
+    },
+    /// A Tencent `qcs::cos:<region>::<bucket>` name.
+    Qcs {
+        text: String,
+        region: String,
+    },
+    NotQcs {
+        text: String,
+    },
+    /// The region an ARN outside the plan names.
+    ArnNames {
+        text: String,
+        region: String,
+    },
+    /// A destination outside the plan that names no region: `` `text` {why} ``.
+    Elsewhere {
+        text: String,
+        why: &'static str,
+    },
+}
+
+/// Why a resource's data may have geo-redundant copies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Geo {
+    /// Attribute `key` has a geo-redundant value.
+    Set { key: &'static str, value: String },
+    /// Attribute `key` is unknown until apply.
+    Unknown { key: &'static str },
+}
+
+impl fmt::Display for Geo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Geo::Set { key, value } => write!(f, "`{key}` = `{value}`"),
+            Geo::Unknown { key } => {
+                write!(f, "`{key}` is unknown until apply and may be geo-redundant")
+            }
+        }
+    }
 }
 
 /// One provider configuration and what it says about the region.
@@ -447,7 +523,44 @@ impl fmt::Display for How {
                     Candidates::Differ(list) => write!(f, ": {}", regions(list)),
                 }
             }
-            How::Destination(text) => f.write_str(text),
+            How::Value { via, value } => write!(f, "`{via}` = `{value}`"),
+            How::Member { member } => {
+                write!(f, "member region `{member}` of the bucket's location")
+            }
+            How::Pair {
+                condition,
+                pair,
+                code,
+            } => write!(
+                f,
+                "{condition}: copies go to `{pair}`, the pair of `{code}`"
+            ),
+            How::NoPair { condition, code } => write!(
+                f,
+                "{condition}, but `{code}` has no paired region in the catalog"
+            ),
+            How::PairUnknown { condition } => write!(
+                f,
+                "{condition}; the paired region is unknown because the resource's region is"
+            ),
+            How::SeveralInstances { address } => write!(
+                f,
+                "`{address}` has several instances and the plan does not say which one"
+            ),
+            How::DestinationUnknown { via } => write!(f, "`{via}` is unknown until apply"),
+            How::NotText { via } => write!(f, "`{via}` is not a string"),
+            How::BucketElsewhere { bucket } => write!(
+                f,
+                "bucket `{bucket}` is not in this plan, and S3 bucket ARNs do not name a region"
+            ),
+            How::Qcs { text, region } => write!(f, "`{text}` names region `{region}`"),
+            How::NotQcs { text } => {
+                write!(f, "`{text}` is not a `qcs::cos:<region>::<bucket>` name")
+            }
+            How::ArnNames { text, region } => {
+                write!(f, "the ARN `{text}` names region `{region}`")
+            }
+            How::Elsewhere { text, why } => write!(f, "`{text}` {why}"),
         }
     }
 }

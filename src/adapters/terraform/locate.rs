@@ -219,19 +219,19 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// The location of a region of node `i`'s family (a flow destination).
-    pub fn region_placed(&mut self, i: usize, code: &str, how: String) -> Rc<Placed> {
+    pub fn region_placed(&mut self, i: usize, code: &str, how: How) -> Rc<Placed> {
         self.finish(
             i,
             Place::Region {
                 code: code.to_owned(),
-                how: How::Destination(how),
+                how,
             },
         )
     }
 
     /// An unknown place for node `i`'s family, custody decided where the family agrees.
-    pub fn unknown_placed(&mut self, i: usize, how: String) -> Rc<Placed> {
-        self.finish(i, Place::Unknown(How::Destination(how)))
+    pub fn unknown_placed(&mut self, i: usize, how: How) -> Rc<Placed> {
+        self.finish(i, Place::Unknown(how))
     }
 
     fn place(&mut self, i: usize) -> Place {
