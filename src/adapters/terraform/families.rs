@@ -658,18 +658,16 @@ pub(crate) fn place_attrs() -> &'static [&'static str] {
 const ALWAYS: &[&str] = &["arn", "id", "resource_group_name"];
 
 /// The top-level attributes location, tags and flows read, kept whatever the
-/// policies project: every attribute a table row reads (these tables, the tag
-/// tables), the index keys and the place attributes. Sorted, each once.
+/// policies project: every attribute a row of these tables or of the tag tables reads,
+/// and [`ALWAYS`]. Sorted, each once.
 pub(crate) fn projection() -> &'static [&'static str] {
     static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
     KEYS.get_or_init(|| {
         let mut out: Vec<&'static str> = ALWAYS.to_vec();
         out.extend_from_slice(super::nodes::NAME_KEYS);
-        out.extend(NOT_IN_CATALOG.iter().flat_map(|s| {
-            let mut keys = Vec::new();
-            s.reads(&mut keys);
-            keys
-        }));
+        for step in NOT_IN_CATALOG {
+            step.reads(&mut out);
+        }
         for f in FAMILIES {
             f.reads(&mut out);
         }
