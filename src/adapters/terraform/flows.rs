@@ -13,6 +13,8 @@ use serde_json::Value;
 use crate::model::{Custody, Flow, Known, Location};
 
 use super::config::Resolved;
+use super::families::{self, At, Declares, Reads};
+use super::how::{Geo, How};
 use super::locate::{Placed, Resolver};
 use super::nodes::Node;
 use crate::adapters::places;
@@ -37,21 +39,6 @@ struct Slot<'v> {
     steps: Vec<String>,
     /// `None` when the value is unknown until apply.
     value: Option<&'v Value>,
-}
-
-/// How to read a destination attribute's value.
-#[derive(Clone, Copy)]
-enum Reads {
-    /// An S3 bucket ARN or name.
-    S3Bucket,
-    /// An ARN, of a resource that may be in the plan.
-    Arn,
-    /// The name of a resource of this type.
-    Name(&'static str),
-    /// A region of the source's family.
-    Region,
-    /// A Tencent `qcs::cos:<region>::<bucket>`.
-    Qcs,
 }
 
 /// How many copies deep a resource's flows are followed. Each resource lists every copy
@@ -134,216 +121,43 @@ pub(crate) fn flows(r: &mut Resolver<'_, '_>) -> Vec<Vec<Flow>> {
     out
 }
 
-/// The edges node `i` declares, pushed onto the node that owns the data.
+/// The edges node `i` declares by the rows of its type ([`families::flow_rows`]),
+/// pushed onto the node that owns the data. Selections wait for [`backup_selections`].
 fn declare(r: &mut Resolver<'_, '_>, i: usize, edges: &mut [Vec<Edge>]) {
-    let n = &r.nodes[i];
-    let rtype = &*n.item.rtype;
-    let own = |r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], kind, path: &[&str], reads| {
-        for slot in slots(&r.nodes[i], path) {
-            let to = dest(r, i, &slot, reads);
-            edges[i].push(Edge {
-                kind,
-                via: via(&r.nodes[i], &slot.via),
-                to,
-            });
+    let nodes = r.nodes;
+    let n = &nodes[i];
+    for row in families::flow_rows(&n.item.rtype) {
+        let kind = row.kind;
+        match row.declares {
+            Declares::ToIfSet((path, _)) if n.cfg.is_some() && n.expr(path[0]).is_none() => {}
+            Declares::To(to) | Declares::ToIfSet(to) => copies(r, edges, i, i, kind, to),
+            Declares::ReplicaOf(source) => replica_of(r, edges, i, source, kind),
+            // A companion resource (`aws_s3_bucket_replication_configuration`) declares
+            // copies of another resource's data: the edge belongs to that resource when
+            // it is in the plan, else to the companion itself.
+            Declares::Companion { source, dest } => {
+                let owner = found(r, i, source).unwrap_or(i);
+                copies(r, edges, i, owner, kind, dest);
+            }
+            Declares::Pair { key, geo } => azure_pair(r, edges, i, kind, key, geo),
+            Declares::Members => gcs_members(r, edges, i, kind),
+            Declares::OssReplication => oss_replication(r, edges, i, kind),
+            Declares::Selection { .. } => {}
         }
-    };
-    match rtype {
-        // AWS provider 4+ computes the deprecated inline `replication_configuration` of
-        // every new bucket, so the plan marks it unknown even when nothing replicates:
-        // only a configuration that sets it declares a copy.
-        "aws_s3_bucket" if n.cfg.is_some() && n.expr("replication_configuration").is_none() => {}
-        "aws_s3_bucket" => own(
-            r,
-            edges,
-            "s3-replication",
-            &[
-                "replication_configuration",
-                "*",
-                "rules",
-                "*",
-                "destination",
-                "*",
-                "bucket",
-            ],
-            Reads::S3Bucket,
-        ),
-        "aws_s3_bucket_replication_configuration" => companion(
-            r,
-            edges,
-            i,
-            &["bucket"],
-            Reads::S3Bucket,
-            "s3-replication",
-            &["rule", "*", "destination", "*", "bucket"],
-            Reads::S3Bucket,
-        ),
-        "aws_dynamodb_table" => own(
-            r,
-            edges,
-            "dynamodb-replica",
-            &["replica", "*", "region_name"],
-            Reads::Region,
-        ),
-        "aws_dynamodb_table_replica" => replica_of(
-            r,
-            edges,
-            i,
-            &["global_table_arn"],
-            Reads::Arn,
-            "dynamodb-replica",
-        ),
-        "aws_db_instance" => replica_of(
-            r,
-            edges,
-            i,
-            &["replicate_source_db"],
-            Reads::Name("aws_db_instance"),
-            "rds-read-replica",
-        ),
-        "aws_rds_cluster" => replica_of(
-            r,
-            edges,
-            i,
-            &["replication_source_identifier"],
-            Reads::Arn,
-            "rds-read-replica",
-        ),
-        "aws_db_instance_automated_backups_replication" => replica_of(
-            r,
-            edges,
-            i,
-            &["source_db_instance_arn"],
-            Reads::Arn,
-            "backup-copy",
-        ),
-        "aws_backup_plan" => own(
-            r,
-            edges,
-            "backup-copy",
-            &["rule", "*", "copy_action", "*", "destination_vault_arn"],
-            Reads::Arn,
-        ),
-        "aws_secretsmanager_secret" => own(
-            r,
-            edges,
-            "secret-replica",
-            &["replica", "*", "region"],
-            Reads::Region,
-        ),
-        "google_storage_bucket" => gcs_members(r, edges, i),
-        "google_sql_database_instance" => {
-            replica_of(
-                r,
-                edges,
-                i,
-                &["master_instance_name"],
-                Reads::Name("google_sql_database_instance"),
-                "cloudsql-replica",
-            );
-            own(
-                r,
-                edges,
-                "cloudsql-backup",
-                &["settings", "*", "backup_configuration", "*", "location"],
-                Reads::Region,
-            );
-        }
-        "azurerm_storage_account" => azure_pair(
-            r,
-            edges,
-            i,
-            "account_replication_type",
-            &["GRS", "RAGRS", "GZRS", "RAGZRS"],
-        ),
-        "azurerm_mssql_database" => {
-            azure_pair(r, edges, i, "storage_account_type", &["Geo", "GeoZone"])
-        }
-        "azurerm_recovery_services_vault" => {
-            azure_pair(r, edges, i, "storage_mode_type", &["GeoRedundant"])
-        }
-        "azurerm_postgresql_flexible_server" | "azurerm_mysql_flexible_server" => {
-            azure_pair(r, edges, i, "geo_redundant_backup_enabled", &["true"])
-        }
-        "azurerm_cosmosdb_account" => own(
-            r,
-            edges,
-            "cosmosdb-geo-replica",
-            &["geo_location", "*", "location"],
-            Reads::Region,
-        ),
-        "alicloud_oss_bucket_replication" => oss_replication(r, edges, i),
-        "alicloud_rds_instance_cross_backup_policy" => companion(
-            r,
-            edges,
-            i,
-            &["instance_id"],
-            Reads::Name("alicloud_db_instance"),
-            "rds-cross-region-backup",
-            &["cross_backup_region"],
-            Reads::Region,
-        ),
-        "tencentcloud_cos_bucket" => own(
-            r,
-            edges,
-            "cos-replication",
-            &["replica_rules", "*", "destination_bucket"],
-            Reads::Qcs,
-        ),
-        "huaweicloud_obs_bucket_replication" => companion(
-            r,
-            edges,
-            i,
-            &["bucket"],
-            Reads::Name("huaweicloud_obs_bucket"),
-            "obs-replication",
-            &["destination_bucket"],
-            Reads::Name("huaweicloud_obs_bucket"),
-        ),
-        "huaweicloud_rds_cross_region_backup_strategy" => companion(
-            r,
-            edges,
-            i,
-            &["instance_id"],
-            Reads::Name("huaweicloud_rds_instance"),
-            "rds-cross-region-backup",
-            &["destination_region"],
-            Reads::Region,
-        ),
-        "huaweicloud_cbr_policy" => own(
-            r,
-            edges,
-            "backup-copy",
-            &["destination_region"],
-            Reads::Region,
-        ),
-        _ => {}
     }
 }
 
-/// A companion resource (`aws_s3_bucket_replication_configuration`) declares copies of
-/// another resource's data: the edge belongs to that resource when it is in the plan,
-/// else to the companion itself.
-#[allow(clippy::too_many_arguments)]
-fn companion(
+/// Copies of `owner`'s data go where the values at node `i`'s path say.
+fn copies(
     r: &mut Resolver<'_, '_>,
     edges: &mut [Vec<Edge>],
     i: usize,
-    source_path: &[&str],
-    source_reads: Reads,
+    owner: usize,
     kind: &'static str,
-    dest_path: &[&str],
-    dest_reads: Reads,
+    (path, reads): At,
 ) {
-    let owner = slots(&r.nodes[i], source_path)
-        .first()
-        .and_then(|s| match dest(r, i, s, source_reads) {
-            Dest::Node(o) => Some(o),
-            Dest::Place { .. } => None,
-        })
-        .unwrap_or(i);
-    for slot in slots(&r.nodes[i], dest_path) {
-        let to = dest(r, i, &slot, dest_reads);
+    for slot in slots(&r.nodes[i], path) {
+        let to = dest(r, i, &slot, reads);
         edges[owner].push(Edge {
             kind,
             via: via(&r.nodes[i], &slot.via),
@@ -352,13 +166,20 @@ fn companion(
     }
 }
 
+/// The planned resource the first value at the path names, if it is one.
+fn found(r: &mut Resolver<'_, '_>, i: usize, (path, reads): At) -> Option<usize> {
+    match dest(r, i, slots(&r.nodes[i], path).first()?, reads) {
+        Dest::Node(o) => Some(o),
+        Dest::Place { .. } => None,
+    }
+}
+
 /// A replica names its source (`replicate_source_db`): the source's data flows here.
 fn replica_of(
     r: &mut Resolver<'_, '_>,
     edges: &mut [Vec<Edge>],
     i: usize,
-    path: &[&str],
-    reads: Reads,
+    (path, reads): At,
     kind: &'static str,
 ) {
     for slot in slots(&r.nodes[i], path) {
@@ -373,7 +194,7 @@ fn replica_of(
 }
 
 /// Google Storage dual- and multi-regions copy data to each member region.
-fn gcs_members(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) {
+fn gcs_members(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize, kind: &'static str) {
     let n = &r.nodes[i];
     let placement = slots(n, &["custom_placement_config", "*", "data_locations", "*"]);
     let slots: Vec<(String, String)> = if placement.is_empty() {
@@ -398,10 +219,12 @@ fn gcs_members(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) {
         let placed = r.region_placed(
             i,
             &member,
-            format!("member region `{member}` of the bucket's location"),
+            How::Member {
+                member: member.clone(),
+            },
         );
         edges[i].push(Edge {
-            kind: "gcs-dual-region",
+            kind,
             via: via(&r.nodes[i], &path),
             to: Dest::Place {
                 target: member,
@@ -416,7 +239,8 @@ fn azure_pair(
     r: &mut Resolver<'_, '_>,
     edges: &mut [Vec<Edge>],
     i: usize,
-    key: &str,
+    kind: &'static str,
+    key: &'static str,
     geo: &[&str],
 ) {
     let n = &r.nodes[i];
@@ -434,9 +258,9 @@ fn azure_pair(
     let placed = r.placed(i);
     let region = placed.location.region.clone();
     let via = via(n, key);
-    let condition = match &setting {
-        Some(s) => format!("`{key}` = `{s}`"),
-        None => format!("`{key}` is unknown until apply and may be geo-redundant"),
+    let condition = match setting {
+        Some(value) => Geo::Set { key, value },
+        None => Geo::Unknown { key },
     };
     let to = match region {
         Known::Known(Some(code)) => match r
@@ -448,46 +272,35 @@ fn azure_pair(
                 placed: r.region_placed(
                     i,
                     &pair,
-                    format!("{condition}: copies go to `{pair}`, the pair of `{code}`"),
+                    How::Pair {
+                        condition,
+                        pair: pair.clone(),
+                        code,
+                    },
                 ),
                 target: pair,
             },
             None => Dest::Place {
                 target: format!("pair of {code}"),
-                placed: r.unknown_placed(
-                    i,
-                    format!("{condition}, but `{code}` has no paired region in the catalog"),
-                ),
+                placed: r.unknown_placed(i, How::NoPair { condition, code }),
             },
         },
         _ => Dest::Place {
             target: "paired region".to_owned(),
-            placed: r.unknown_placed(
-                i,
-                format!(
-                    "{condition}; the paired region is unknown because the resource's region is"
-                ),
-            ),
+            placed: r.unknown_placed(i, How::PairUnknown { condition }),
         },
     };
-    edges[i].push(Edge {
-        kind: "azure-geo-redundancy",
-        via,
-        to,
-    });
+    edges[i].push(Edge { kind, via, to });
 }
 
 /// `alicloud_oss_bucket_replication`: `bucket` → `destination[].bucket` in `destination[].location`.
-fn oss_replication(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) {
-    let owner = slots(&r.nodes[i], &["bucket"])
-        .first()
-        .and_then(
-            |s| match dest(r, i, s, Reads::Name("alicloud_oss_bucket")) {
-                Dest::Node(o) => Some(o),
-                Dest::Place { .. } => None,
-            },
-        )
-        .unwrap_or(i);
+fn oss_replication(
+    r: &mut Resolver<'_, '_>,
+    edges: &mut [Vec<Edge>],
+    i: usize,
+    kind: &'static str,
+) {
+    let owner = found(r, i, (&["bucket"], Reads::Name("alicloud_oss_bucket"))).unwrap_or(i);
     let buckets = slots(&r.nodes[i], &["destination", "*", "bucket"]);
     for slot in buckets {
         let mut to = dest(r, i, &slot, Reads::Name("alicloud_oss_bucket"));
@@ -501,81 +314,94 @@ fn oss_replication(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>], i: usize) 
                 let region = places::oss_region(&loc).to_owned();
                 let bucket = slot.value.and_then(Value::as_str).unwrap_or("?").to_owned();
                 to = Dest::Place {
-                    placed: r.region_placed(i, &region, format!("`{location_via}` = `{loc}`")),
+                    placed: r.region_placed(
+                        i,
+                        &region,
+                        How::Value {
+                            via: location_via,
+                            value: loc,
+                        },
+                    ),
                     target: bucket,
                 };
             }
         }
         edges[owner].push(Edge {
-            kind: "oss-replication",
+            kind,
             via: via(&r.nodes[i], &slot.via),
             to,
         });
     }
 }
 
-/// `aws_backup_selection` applies a plan to resources: they get the plan's copies.
+/// A selection (`aws_backup_selection`) applies a plan to resources: they get the
+/// plan's copies, so this runs after every plan's own rows.
 fn backup_selections(r: &mut Resolver<'_, '_>, edges: &mut [Vec<Edge>]) {
     for i in 0..r.nodes.len() {
-        if &*r.nodes[i].item.rtype != "aws_backup_selection" {
-            continue;
-        }
-        let Some(plan) = slots(&r.nodes[i], &["plan_id"]).first().and_then(|s| {
-            match dest(r, i, s, Reads::Name("aws_backup_plan")) {
-                Dest::Node(p) => Some(p),
-                Dest::Place { .. } => None,
-            }
-        }) else {
-            continue;
-        };
-        let copies: Vec<(String, usize)> = edges[plan]
-            .iter()
-            .filter_map(|e| match e.to {
-                Dest::Node(t) => Some((e.via.clone(), t)),
-                Dest::Place { .. } => None,
-            })
-            .collect();
-        let places: Vec<(String, String, Rc<Placed>)> = edges[plan]
-            .iter()
-            .filter_map(|e| match &e.to {
-                Dest::Place { target, placed } => {
-                    Some((e.via.clone(), target.clone(), placed.clone()))
-                }
-                Dest::Node(_) => None,
-            })
-            .collect();
-        for target in selected(r, i) {
-            for (via, t) in &copies {
-                edges[target].push(Edge {
-                    kind: "backup-copy",
-                    via: via.clone(),
-                    to: Dest::Node(*t),
-                });
-            }
-            for (via, t, placed) in &places {
-                edges[target].push(Edge {
-                    kind: "backup-copy",
-                    via: via.clone(),
-                    to: Dest::Place {
-                        target: t.clone(),
-                        placed: placed.clone(),
-                    },
-                });
+        for row in families::flow_rows(&r.nodes[i].item.rtype) {
+            if let Declares::Selection { plan, resources } = row.declares {
+                select(r, edges, i, row.kind, plan, resources);
             }
         }
     }
 }
 
-/// The resources an `aws_backup_selection` selects, by reference or by known ARN.
-fn selected(r: &mut Resolver<'_, '_>, i: usize) -> Vec<usize> {
+fn select(
+    r: &mut Resolver<'_, '_>,
+    edges: &mut [Vec<Edge>],
+    i: usize,
+    kind: &'static str,
+    plan: At,
+    resources: &str,
+) {
+    let Some(plan) = found(r, i, plan) else {
+        return;
+    };
+    let copies: Vec<(String, usize)> = edges[plan]
+        .iter()
+        .filter_map(|e| match e.to {
+            Dest::Node(t) => Some((e.via.clone(), t)),
+            Dest::Place { .. } => None,
+        })
+        .collect();
+    let places: Vec<(String, String, Rc<Placed>)> = edges[plan]
+        .iter()
+        .filter_map(|e| match &e.to {
+            Dest::Place { target, placed } => Some((e.via.clone(), target.clone(), placed.clone())),
+            Dest::Node(_) => None,
+        })
+        .collect();
+    for target in selected(r, i, resources) {
+        for (via, t) in &copies {
+            edges[target].push(Edge {
+                kind,
+                via: via.clone(),
+                to: Dest::Node(*t),
+            });
+        }
+        for (via, t, placed) in &places {
+            edges[target].push(Edge {
+                kind,
+                via: via.clone(),
+                to: Dest::Place {
+                    target: t.clone(),
+                    placed: placed.clone(),
+                },
+            });
+        }
+    }
+}
+
+/// The resources a selection selects in attribute `key`, by reference or by known ARN.
+fn selected(r: &mut Resolver<'_, '_>, i: usize, key: &str) -> Vec<usize> {
     let n = &r.nodes[i];
     let mut out = Vec::new();
-    if let Some(expr) = n.expr("resources") {
+    if let Some(expr) = n.expr(key) {
         for (module, address) in r.config.resource_refs(expr, &n.config_module) {
             out.extend(r.index.referenced(r.nodes, i, &module, &address));
         }
     }
-    if let Some(Value::Array(arns)) = n.item.get("resources") {
+    if let Some(Value::Array(arns)) = n.item.get(key) {
         for arn in arns.iter().filter_map(Value::as_str) {
             out.extend_from_slice(r.index.by_arn(arn));
         }
@@ -605,9 +431,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 return Dest::Place {
                     placed: r.unknown_placed(
                         from,
-                        format!(
-                            "`{address}` has several instances and the plan does not say which one"
-                        ),
+                        How::SeveralInstances {
+                            address: address.clone(),
+                        },
                     ),
                     target: address,
                 };
@@ -617,13 +443,23 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
     let Some(value) = slot.value else {
         return Dest::Place {
             target: "unknown until apply".to_owned(),
-            placed: r.unknown_placed(from, format!("`{}` is unknown until apply", slot.via)),
+            placed: r.unknown_placed(
+                from,
+                How::DestinationUnknown {
+                    via: slot.via.clone(),
+                },
+            ),
         };
     };
     let Some(text) = value.as_str() else {
         return Dest::Place {
             target: value.to_string(),
-            placed: r.unknown_placed(from, format!("`{}` is not a string", slot.via)),
+            placed: r.unknown_placed(
+                from,
+                How::NotText {
+                    via: slot.via.clone(),
+                },
+            ),
         };
     };
     // 2. An index finds a planned resource; 3. else the value says where.
@@ -648,7 +484,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                     target: text.to_owned(),
                     placed: r.unknown_placed(
                         from,
-                        format!("bucket `{bucket}` is not in this plan, and S3 bucket ARNs do not name a region"),
+                        How::BucketElsewhere {
+                            bucket: bucket.to_owned(),
+                        },
                     ),
                 },
             }
@@ -669,7 +507,14 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
             }
         }
         Reads::Region => Dest::Place {
-            placed: r.region_placed(from, text, format!("`{}` = `{text}`", slot.via)),
+            placed: r.region_placed(
+                from,
+                text,
+                How::Value {
+                    via: slot.via.clone(),
+                    value: text.to_owned(),
+                },
+            ),
             target: text.to_owned(),
         },
         Reads::Qcs => match places::qcs_cos(text) {
@@ -679,7 +524,10 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                     placed: r.region_placed(
                         from,
                         region,
-                        format!("`{text}` names region `{region}`"),
+                        How::Qcs {
+                            text: text.to_owned(),
+                            region: region.to_owned(),
+                        },
                     ),
                     target: text.to_owned(),
                 },
@@ -688,7 +536,9 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
                 target: text.to_owned(),
                 placed: r.unknown_placed(
                     from,
-                    format!("`{text}` is not a `qcs::cos:<region>::<bucket>` name"),
+                    How::NotQcs {
+                        text: text.to_owned(),
+                    },
                 ),
             },
         },
@@ -698,14 +548,23 @@ fn dest(r: &mut Resolver<'_, '_>, from: usize, slot: &Slot<'_>, reads: Reads) ->
 /// `address.path`, naming the attribute that declares a flow.
 /// A destination outside the plan: the region its ARN names, else unknown (`text`
 /// followed by `why`).
-fn arn_place(r: &mut Resolver<'_, '_>, from: usize, text: &str, why: &str) -> Dest {
+fn arn_place(r: &mut Resolver<'_, '_>, from: usize, text: &str, why: &'static str) -> Dest {
     let placed = match places::arn(text) {
         Some(arn) if !arn.region.is_empty() => r.region_placed(
             from,
             arn.region,
-            format!("the ARN `{text}` names region `{}`", arn.region),
+            How::ArnNames {
+                text: text.to_owned(),
+                region: arn.region.to_owned(),
+            },
         ),
-        _ => r.unknown_placed(from, format!("`{text}` {why}")),
+        _ => r.unknown_placed(
+            from,
+            How::Elsewhere {
+                text: text.to_owned(),
+                why,
+            },
+        ),
     };
     Dest::Place {
         target: text.to_owned(),

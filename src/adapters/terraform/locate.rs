@@ -1,5 +1,7 @@
 //! Where each resource's data sits and who holds it, following Terraform's own rules
-//! per provider family, and saying in words how it was found.
+//! per provider family (the tables of [`super::families`]), and saying in words how it
+//! was found ([`super::how`]). The provider side is [`super::binding`], the holder
+//! [`super::custody`].
 //!
 //! A value the plan cannot know is unknown, never a guess; but an unknown with only one
 //! possible outcome is known (every candidate provider configuration has the same
@@ -12,12 +14,14 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, RegionEntry};
-use crate::model::{Company, Custody, Known, Location, Provider, Warning};
+use crate::model::{Custody, Known, Location, Provider, Warning};
 
-use super::config::{Binding, Config, Resolved};
+use super::binding::{Binder, BoundRegion};
+use super::config::{Config, Resolved};
+use super::custody::Custodian;
+use super::families::{self, NOT_IN_CATALOG, Otherwise, PLACE_ATTRS, Reading, Step};
+use super::how::{How, Whence};
 use super::nodes::{Attr, Index, Node, ProviderKind};
-use super::tags::DefaultTags;
-use crate::adapters::custody::Holders;
 use crate::adapters::places;
 
 /// A resource's location and custody, and the provider region (for global resources).
@@ -31,82 +35,39 @@ pub(crate) struct Placed {
 enum Place {
     Region {
         code: String,
-        how: String,
+        how: How,
     },
     /// A region whose data is spread over member regions (Google custom placement).
     Placement {
         code: String,
         members: Vec<String>,
-        how: String,
+        how: How,
     },
-    Global(String),
-    Unknown(String),
+    Global(How),
+    Unknown(How),
     /// Wherever the provider configuration puts it (shared by many resources).
     Bound(Rc<BoundRegion>),
     /// The same place as another resource.
     Same {
         node: usize,
-        how: String,
+        how: How,
     },
-    Utility(String),
+    Utility(How),
 }
-
-/// How to read a location attribute's value.
-#[derive(Clone, Copy)]
-enum Reading {
-    Region,
-    Zone,
-    /// A region, multi-region, dual-region or zone (Google `location`, Azure `location`).
-    Location,
-    Oss,
-    Arn,
-    SelfLink,
-}
-
-/// Attribute names whose value is a place, so `x = other.<attr>` means "where `other` is".
-const PLACE_ATTRS: &[&str] = &[
-    "location",
-    "region",
-    "zone",
-    "availability_zone",
-    "primary_location",
-];
-
-/// Arguments that tie a child resource to the parent it lives in.
-/// (`resource_group_name` is not one: a group's location only holds its metadata.)
-const AZURE_PARENTS: &[&str] = &[
-    "server_id",
-    "storage_account_id",
-    "key_vault_id",
-    "virtual_network_id",
-    "network_security_group_id",
-    "network_interface_id",
-    "namespace_id",
-    "cluster_id",
-    "workspace_id",
-    "server_name",
-    "storage_account_name",
-    "account_name",
-    "namespace_name",
-    "virtual_network_name",
-    "network_security_group_name",
-    "vault_name",
-    "recovery_vault_name",
-];
-const GOOGLE_PARENTS: &[&str] = &["bucket", "instance", "dataset_id"];
-/// Every argument that can name a parent, so the reader keeps their expressions.
-pub(crate) const PARENT_KEYS: &[&[&str]] = &[AZURE_PARENTS, GOOGLE_PARENTS];
 
 /// What a child's parent argument names.
 enum Parent {
     /// Instances of the resource a reference in the configuration points at (none if
     /// it is not in the plan), and how it was found.
-    Referenced(Vec<usize>, String),
+    Referenced(Vec<usize>, How),
     /// Resources whose id or name the argument's value is.
-    Named(Vec<usize>, String),
+    Named(Vec<usize>, How),
     /// The argument has a value that cannot name a parent.
-    Invalid(String),
+    Invalid(How),
 }
+
+/// A place many resources share: (provider, binding, kind of place, region, how).
+type PlaceKey = (usize, usize, u8, String, Option<How>);
 
 pub(crate) struct Resolver<'a, 'n> {
     pub catalog: &'a Catalog,
@@ -126,38 +87,14 @@ pub(crate) struct Resolver<'a, 'n> {
     suspended: Option<usize>,
     /// What a suspended resolution sees instead; its result is thrown away.
     placeholder: Rc<Placed>,
-    /// Per (configuration module, provider_config_key, provider type).
-    bindings: FxHashMap<(&'n str, Option<&'a str>, &'n str), Rc<BoundRegion>>,
-    /// Per (source, binding): the model's provider block.
-    providers: FxHashMap<(&'n str, usize), Rc<Provider>>,
+    /// The provider configuration each resource is bound to.
+    pub binder: Binder<'a, 'n>,
+    /// Who holds the data in a place.
+    custodian: Custodian<'a>,
     /// Places shared by many resources, per (provider, binding, kind, code, derivation).
-    places: FxHashMap<(usize, usize, u8, String, String), Rc<Placed>>,
-    uniform: FxHashMap<String, Rc<Uniform>>,
-    holders: std::cell::RefCell<Holders>,
+    places: FxHashMap<PlaceKey, Rc<Placed>>,
     pub warnings: Vec<Warning>,
     warned: rustc_hash::FxHashSet<String>,
-}
-
-/// What a provider binding says about the region, as a sentence and a value.
-#[derive(Debug)]
-struct BoundRegion {
-    alias: Option<String>,
-    /// `Some(code)` when the configuration determines it.
-    region: Option<String>,
-    /// The configuration sets no region at all (the environment decides).
-    absent: bool,
-    how: String,
-    /// Provider `default_tags` (AWS) / `default_labels` (Google), when constant.
-    default_tags: DefaultTags,
-    /// Several candidate configurations disagree (an older plan without passed providers).
-    ambiguous: bool,
-}
-
-/// Facts that hold in every region of a family.
-struct Uniform {
-    custody: Option<Custody>,
-    countries: Option<Vec<String>>,
-    holder: String,
 }
 
 impl<'a, 'n> Resolver<'a, 'n> {
@@ -185,11 +122,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 location: Location::unknown("not resolved yet"),
                 custody: Custody::unknown(),
             }),
-            bindings: FxHashMap::default(),
-            providers: FxHashMap::default(),
+            binder: Binder::new(catalog, config, nodes, input),
+            custodian: Custodian::new(catalog),
             places: FxHashMap::default(),
-            uniform: FxHashMap::default(),
-            holders: Default::default(),
             warnings: Vec::new(),
             warned: Default::default(),
         };
@@ -222,57 +157,6 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     None,
                 );
             }
-        }
-    }
-
-    /// The model's provider block for a node.
-    pub fn provider(&mut self, i: usize) -> Rc<Provider> {
-        let nodes: &'n [Node<'a>] = self.nodes;
-        let n = &nodes[i];
-        let bound = match n.provider {
-            ProviderKind::Cloud(_) => Some(self.bound(i)),
-            _ => None,
-        };
-        let key = (
-            &*n.source,
-            bound.as_ref().map_or(0, |b| Rc::as_ptr(b) as usize),
-        );
-        if let Some(p) = self.providers.get(&key) {
-            return p.clone();
-        }
-        let alias = bound.and_then(|b| b.alias.clone());
-        let p = Rc::new(match n.provider {
-            ProviderKind::Cloud(p) => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: Some(p.family.clone()),
-                company: Known::Known(p.company.clone()),
-                jurisdiction: Known::Known(p.jurisdiction.clone()),
-            },
-            ProviderKind::Utility => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: None,
-                company: Known::Known(NONE.to_owned()),
-                jurisdiction: Known::Known(NONE.to_owned()),
-            },
-            ProviderKind::Unknown => Provider {
-                source: n.source.to_string(),
-                alias,
-                family: None,
-                company: Known::Unknown,
-                jurisdiction: Known::Unknown,
-            },
-        });
-        self.providers.insert(key, p.clone());
-        p
-    }
-
-    /// Provider default tags for a node's provider configuration.
-    pub fn default_tags(&mut self, i: usize) -> DefaultTags {
-        match self.nodes[i].provider {
-            ProviderKind::Cloud(_) => self.bound(i).default_tags.clone(),
-            _ => DefaultTags::None,
         }
     }
 
@@ -335,7 +219,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// The location of a region of node `i`'s family (a flow destination).
-    pub fn region_placed(&mut self, i: usize, code: &str, how: String) -> Rc<Placed> {
+    pub fn region_placed(&mut self, i: usize, code: &str, how: How) -> Rc<Placed> {
         self.finish(
             i,
             Place::Region {
@@ -346,18 +230,18 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// An unknown place for node `i`'s family, custody decided where the family agrees.
-    pub fn unknown_placed(&mut self, i: usize, how: String) -> Rc<Placed> {
+    pub fn unknown_placed(&mut self, i: usize, how: How) -> Rc<Placed> {
         self.finish(i, Place::Unknown(how))
     }
 
     fn place(&mut self, i: usize) -> Place {
-        let n = &self.nodes[i];
+        let nodes: &'n [Node<'a>] = self.nodes;
+        let n = &nodes[i];
         let family = match n.provider {
             ProviderKind::Utility => {
-                return Place::Utility(format!(
-                    "`{}` is a utility provider: it holds no data at a cloud",
-                    n.source
-                ));
+                return Place::Utility(How::Utility {
+                    source: n.source.to_string(),
+                });
             }
             ProviderKind::Unknown => {
                 self.warn_once(
@@ -368,108 +252,56 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     ),
                     Some(n.item.address.clone()),
                 );
-                return self
-                    .first(
-                        i,
-                        &[("region", Reading::Region), ("location", Reading::Location)],
-                    )
-                    .unwrap_or_else(|| {
-                        Place::Unknown(format!("provider `{}` is not in the catalog", n.source))
-                    });
+                return self.steps(i, NOT_IN_CATALOG).unwrap_or_else(|| {
+                    Place::Unknown(How::NotInCatalog {
+                        source: n.source.to_string(),
+                    })
+                });
             }
             ProviderKind::Cloud(p) => p.family.as_str(),
         };
-        let rtype = &*n.item.rtype;
-        let own: Option<Place> = match family {
-            "aws" => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("arn", Reading::Arn),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-            "azure" => self
-                .first(i, &[("location", Reading::Location)])
-                .or_else(|| self.parent(i, AZURE_PARENTS)),
-            "google" => self
-                .placement(i)
-                .or_else(|| {
-                    self.first(
-                        i,
-                        &[
-                            ("location", Reading::Location),
-                            ("region", Reading::Location),
-                            ("zone", Reading::Zone),
-                            ("self_link", Reading::SelfLink),
-                        ],
-                    )
-                })
-                .or_else(|| self.parent(i, GOOGLE_PARENTS)),
-            "alicloud" => {
-                let oss = if rtype == "alicloud_oss_bucket" {
-                    self.first(i, &[("location", Reading::Oss)])
-                } else {
-                    None
-                };
-                oss.or_else(|| {
-                    self.first(
-                        i,
-                        &[
-                            ("zone_id", Reading::Zone),
-                            ("availability_zone", Reading::Zone),
-                        ],
-                    )
-                })
-            }
-            "tencentcloud" => self.first(i, &[("availability_zone", Reading::Zone)]),
-            "huaweicloud" => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-            "oci" => None,
-            _ => self.first(
-                i,
-                &[
-                    ("region", Reading::Region),
-                    ("location", Reading::Location),
-                    ("zone", Reading::Zone),
-                    ("availability_zone", Reading::Zone),
-                ],
-            ),
-        };
-        if let Some(p) = own {
+        let table = families::family(family);
+        if let Some(p) = self.steps(i, table.place) {
             return p;
         }
-        if is_global(family, rtype) {
-            return Place::Global(format!(
-                "`{rtype}` is a global resource type: it has no region"
-            ));
+        let rtype = &*n.item.rtype;
+        if table.global.covers(rtype) {
+            return Place::Global(How::GlobalType {
+                rtype: rtype.to_owned(),
+            });
         }
-        if family == "azure" {
-            return self.default_or_unknown(
-                family,
-                format!("`{rtype}` has no `location` and no parent resource in the plan"),
-            );
+        match table.otherwise {
+            Otherwise::NoRegion(why) => {
+                let why = How::Unplaced {
+                    rtype: rtype.to_owned(),
+                    why,
+                };
+                self.default_or_unknown(family, why)
+            }
+            Otherwise::Provider(_) => self.by_provider(i),
         }
-        self.by_provider(i)
     }
 
-    /// The first of `attrs` that says where the resource is.
-    fn first(&mut self, i: usize, attrs: &[(&str, Reading)]) -> Option<Place> {
-        attrs
-            .iter()
-            .find_map(|&(key, how)| self.read_attr(i, key, how))
+    /// The first of `steps` that says where the resource is.
+    fn steps(&mut self, i: usize, steps: &[Step]) -> Option<Place> {
+        steps.iter().find_map(|step| self.step(i, step))
     }
 
-    fn read_attr(&mut self, i: usize, key: &str, reading: Reading) -> Option<Place> {
+    fn step(&mut self, i: usize, step: &Step) -> Option<Place> {
+        match step {
+            Step::Attr(key, reading) => self.read_attr(i, key, *reading),
+            Step::Only(rtype, step) if *rtype == &*self.nodes[i].item.rtype => self.step(i, step),
+            Step::Only(..) => None,
+            Step::Parent(keys) => self.parent(i, keys),
+            Step::CustomPlacement => self.placement(i),
+        }
+    }
+
+    fn read_attr(&mut self, i: usize, key: &'static str, reading: Reading) -> Option<Place> {
         let n = &self.nodes[i];
         match n.attr(key) {
             Attr::Known(Value::String(s)) if !s.is_empty() => {
-                self.read_value(n.family(), key, s, reading, "on the resource")
+                self.read_value(n.family(), key, s, reading, Whence::OnTheResource)
             }
             // Several zones (the reader allows lists for zones only): one region if
             // they all lie in it.
@@ -477,28 +309,27 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let mut places = zones
                     .iter()
                     .filter_map(Value::as_str)
-                    .map(|z| self.read_value(n.family(), key, z, reading, "on the resource"));
+                    .map(|z| self.read_value(n.family(), key, z, reading, Whence::OnTheResource));
                 let first = places.next()??;
                 let Place::Region { code, .. } = &first else {
                     return Some(first);
                 };
                 let all_in = |p: Option<Place>| matches!(p, Some(Place::Region { code: c, .. }) if c == *code);
                 if places.all(all_in) {
-                    let list: Vec<String> = zones
+                    let zones = zones
                         .iter()
-                        .map(|z| format!("`{}`", z.as_str().unwrap_or("")))
+                        .map(|z| z.as_str().unwrap_or("").to_owned())
                         .collect();
                     Some(Place::Region {
                         code: code.clone(),
-                        how: format!(
-                            "`{key}` = [{}] on the resource, zones of region `{code}`",
-                            list.join(", ")
-                        ),
+                        how: How::Zones {
+                            key,
+                            zones,
+                            region: code.clone(),
+                        },
                     })
                 } else {
-                    Some(Place::Unknown(format!(
-                        "`{key}` lists zones of different regions"
-                    )))
+                    Some(Place::Unknown(How::MixedZones { key }))
                 }
             }
             Attr::Known(_) | Attr::Absent => None,
@@ -506,7 +337,9 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // Zones and ARNs of providers that place everything in the provider's region
                 // only confirm it; unknown, they say nothing.
                 let decides = match reading {
-                    Reading::Zone | Reading::Arn => matches!(n.family(), Some("google") | None),
+                    Reading::Zone | Reading::Arn => {
+                        n.family().is_none_or(|f| families::family(f).zones_decide)
+                    }
                     _ => true,
                 };
                 // Computed with no argument in the configuration: a default the provider
@@ -514,24 +347,26 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let expr = n.expr(key).filter(|_| decides)?;
                 match self.config.resolve(expr, &n.config_module) {
                     Resolved::Value(Value::String(s), how) => {
-                        self.read_value(n.family(), key, &s, reading, &format!("from {how}"))
+                        self.read_value(n.family(), key, &s, reading, Whence::From(how))
                     }
                     Resolved::Ref {
                         module,
                         address,
                         attr,
-                    } if PLACE_ATTRS.contains(&attr.as_str()) => Some(self.follow(
-                        i,
-                        &module,
-                        &address,
-                        format!("`{key}` is `{address}.{attr}`"),
-                    )),
-                    Resolved::Ref { address, attr, .. } => Some(Place::Unknown(format!(
-                        "`{key}` is computed at apply time from `{address}.{attr}`"
-                    ))),
-                    Resolved::Unknown(why) => Some(Place::Unknown(format!(
-                        "`{key}` is unknown until apply: {why}"
-                    ))),
+                    } if PLACE_ATTRS.contains(&attr.as_str()) => {
+                        let how = How::PlaceOf {
+                            key,
+                            address: address.clone(),
+                            attr,
+                        };
+                        Some(self.follow(i, &module, &address, how))
+                    }
+                    Resolved::Ref { address, attr, .. } => {
+                        Some(Place::Unknown(How::Computed { key, address, attr }))
+                    }
+                    Resolved::Unknown(why) => {
+                        Some(Place::Unknown(How::UnknownUntilApply { key, why }))
+                    }
                     Resolved::Value(..) | Resolved::Null => None,
                 }
             }
@@ -541,65 +376,75 @@ impl<'a, 'n> Resolver<'a, 'n> {
     fn read_value(
         &self,
         family: Option<&str>,
-        key: &str,
+        key: &'static str,
         value: &str,
         reading: Reading,
-        whence: &str,
+        whence: Whence,
     ) -> Option<Place> {
-        let region = |code: String, how: String| Some(Place::Region { code, how });
+        let region = |code: &str, how: How| {
+            Some(Place::Region {
+                code: code.to_owned(),
+                how,
+            })
+        };
+        let attr = || How::Attr {
+            key,
+            value: value.to_owned(),
+            whence: whence.clone(),
+        };
+        let in_zone = |r: &RegionEntry| {
+            let how = How::InZone {
+                key,
+                value: value.to_owned(),
+                whence: whence.clone(),
+                region: r.code.clone(),
+            };
+            region(&r.code, how)
+        };
         let known = |code: &str| family.and_then(|f| self.catalog.region(f, code));
         let zone = |z: &str| family.and_then(|f| places::zone_region(self.catalog, f, z));
         match reading {
-            Reading::Region => region(value.to_owned(), format!("`{key}` = `{value}` {whence}")),
+            Reading::Region => region(value, attr()),
             Reading::Location => {
                 if value.eq_ignore_ascii_case("global") {
-                    return Some(Place::Global(format!("`{key}` = `{value}` {whence}")));
+                    return Some(Place::Global(attr()));
                 }
                 match (known(value), zone(value)) {
-                    (Some(r), _) => region(r.code.clone(), format!("`{key}` = `{value}` {whence}")),
-                    (None, Some(r)) => region(
-                        r.code.clone(),
-                        format!(
-                            "`{key}` = `{value}` {whence}, a zone of region `{}`",
-                            r.code
-                        ),
-                    ),
-                    (None, None) => {
-                        region(value.to_owned(), format!("`{key}` = `{value}` {whence}"))
-                    }
+                    (Some(r), _) => region(&r.code, attr()),
+                    (None, Some(r)) => in_zone(r),
+                    (None, None) => region(value, attr()),
                 }
             }
-            Reading::Zone => zone(value).and_then(|r| {
-                region(
-                    r.code.clone(),
-                    format!(
-                        "`{key}` = `{value}` {whence}, a zone of region `{}`",
-                        r.code
-                    ),
-                )
-            }),
-            Reading::Oss => {
-                let code = places::oss_region(value);
-                region(code.to_owned(), format!("`{key}` = `{value}` {whence}"))
-            }
+            Reading::Zone => zone(value).and_then(in_zone),
+            Reading::Oss => region(places::oss_region(value), attr()),
             Reading::Arn => {
                 let arn = places::arn(value)?;
                 (!arn.region.is_empty()).then(|| Place::Region {
                     code: arn.region.to_owned(),
-                    how: format!("the ARN `{value}` {whence} names region `{}`", arn.region),
+                    how: How::Arn {
+                        value: value.to_owned(),
+                        whence: whence.clone(),
+                        region: arn.region.to_owned(),
+                    },
                 })
             }
             Reading::SelfLink => match places::google_self_link(value)? {
                 places::SelfLink::Zone(z) => zone(z).and_then(|r| {
-                    region(
-                        r.code.clone(),
-                        format!("`{key}` names zone `{z}` of region `{}`", r.code),
-                    )
+                    let how = How::SelfLinkZone {
+                        key,
+                        zone: z.to_owned(),
+                        region: r.code.clone(),
+                    };
+                    region(&r.code, how)
                 }),
-                places::SelfLink::Region(r) => {
-                    region(r.to_owned(), format!("`{key}` names region `{r}`"))
-                }
-                places::SelfLink::Global => Some(Place::Global(format!("`{key}` is global"))),
+                places::SelfLink::Region(r) => region(
+                    r,
+                    How::SelfLinkRegion {
+                        key,
+                        region: r.to_owned(),
+                    },
+                ),
+                places::SelfLink::Global => Some(Place::Global(How::SelfLinkGlobal { key })),
             },
         }
     }
@@ -623,22 +468,18 @@ impl<'a, 'n> Resolver<'a, 'n> {
             return None;
         }
         let code = n.str_attr("location").unwrap_or("").to_owned();
-        let how = format!(
-            "`location` = `{code}` with custom placement in {}",
-            members
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        );
+        let how = How::CustomPlacement {
+            code: code.clone(),
+            members: members.clone(),
+        };
         Some(Place::Placement { code, members, how })
     }
 
     /// A child resource takes the location of the parent it lives in.
-    fn parent(&mut self, i: usize, keys: &[&str]) -> Option<Place> {
+    fn parent(&mut self, i: usize, keys: &'static [&'static str]) -> Option<Place> {
         Some(match self.parent_of(i, keys)? {
             Parent::Referenced(candidates, how) if candidates.is_empty() => {
-                Place::Unknown(format!("{how}, which is not in this plan"))
+                Place::Unknown(How::NotInPlan(Box::new(how)))
             }
             Parent::Referenced(candidates, how) | Parent::Named(candidates, how) => {
                 self.same_as(i, &candidates, how)
@@ -655,12 +496,12 @@ impl<'a, 'n> Resolver<'a, 'n> {
         Some(match self.parent_of(i, keys) {
             Some(Parent::Referenced(c, _) | Parent::Named(c, _)) if c.len() == 1 => Ok(c[0]),
             Some(Parent::Referenced(c, how) | Parent::Named(c, how)) if c.is_empty() => {
-                Err(format!("{how}, which is not in this plan"))
+                Err(How::NotInPlan(Box::new(how)).to_string())
             }
             Some(Parent::Referenced(_, how) | Parent::Named(_, how)) => {
-                Err(format!("{how}, which has several instances"))
+                Err(How::Several(Box::new(how)).to_string())
             }
-            Some(Parent::Invalid(why)) => Err(why),
+            Some(Parent::Invalid(why)) => Err(why.to_string()),
             None => Err(format!(
                 "none of {} names a resource {}",
                 keys.iter()
@@ -679,7 +520,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
 
     /// The first of `keys` that names a parent: by reference in the configuration, or
     /// by id or name among the plan's resources.
-    fn parent_of(&self, i: usize, keys: &[&str]) -> Option<Parent> {
+    fn parent_of(&self, i: usize, keys: &'static [&'static str]) -> Option<Parent> {
         for &key in keys {
             let n = &self.nodes[i];
             if let Some(expr) = n.expr(key)
@@ -690,7 +531,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let candidates = self.index.referenced(self.nodes, i, &module, &address);
                 return Some(Parent::Referenced(
                     candidates,
-                    format!("`{key}` refers to `{address}`"),
+                    How::RefersTo { key, address },
                 ));
             }
             let value = match n.attr(key) {
@@ -698,10 +539,10 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // Some type may spell a parent's name or id otherwise: not refused, but
                 // never read as "no parent" either.
                 Attr::Known(v) if !v.is_string() => {
-                    return Some(Parent::Invalid(format!(
-                        "`{key}` is {}, not the name or id of a parent resource",
-                        super::read::json_kind(v)
-                    )));
+                    return Some(Parent::Invalid(How::NotAName {
+                        key,
+                        kind: super::read::json_kind(v),
+                    }));
                 }
                 _ => continue,
             };
@@ -724,10 +565,11 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     .collect()
             };
             if !candidates.is_empty() {
-                let how = format!(
-                    "`{key}` = `{value}` names `{}`",
-                    self.nodes[candidates[0]].item.address
-                );
+                let how = How::Names {
+                    key,
+                    value: value.to_owned(),
+                    address: self.nodes[candidates[0]].item.address.clone(),
+                };
                 return Some(Parent::Named(candidates, how));
             }
         }
@@ -735,23 +577,21 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     /// The place of the resource(s) `address` in `module`, as seen from node `i`.
-    fn follow(&mut self, i: usize, module: &str, address: &str, how: String) -> Place {
+    fn follow(&mut self, i: usize, module: &str, address: &str, how: How) -> Place {
         let candidates = self.index.referenced(self.nodes, i, module, address);
         if candidates.is_empty() {
-            return Place::Unknown(format!("{how}, which is not in this plan"));
+            return Place::Unknown(How::NotInPlan(Box::new(how)));
         }
         self.same_as(i, &candidates, how)
     }
 
     /// One place if every candidate is in the same one, else unknown.
-    fn same_as(&mut self, i: usize, candidates: &[usize], how: String) -> Place {
+    fn same_as(&mut self, i: usize, candidates: &[usize], how: How) -> Place {
         let mut first: Option<(usize, Rc<Placed>)> = None;
         for &c in candidates {
             if self.busy[c] {
-                return Place::Unknown(format!(
-                    "{how}, which refers back to `{}`",
-                    self.nodes[i].item.address
-                ));
+                let back = self.nodes[i].item.address.clone();
+                return Place::Unknown(How::RefersBack(Box::new(how), back));
             }
             let p = self.placed(c);
             match &first {
@@ -761,9 +601,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         && f.location.countries == p.location.countries
                         && f.custody == p.custody => {}
                 Some(_) => {
-                    return Place::Unknown(format!(
-                        "{how}, whose instances are in different places"
-                    ));
+                    return Place::Unknown(How::Scattered(Box::new(how)));
                 }
             }
         }
@@ -774,7 +612,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
     }
 
     fn by_provider(&mut self, i: usize) -> Place {
-        let bound = self.bound(i);
+        let bound = self.binder.bound(i);
         if bound.ambiguous {
             self.warn_once(
                 "ambiguous-providers".to_owned(),
@@ -785,209 +623,19 @@ impl<'a, 'n> Resolver<'a, 'n> {
         Place::Bound(bound)
     }
 
-    fn default_or_unknown(&self, family: &str, why: String) -> Place {
-        match self.defaults.get(family) {
+    fn default_or_unknown(&self, family: &str, why: How) -> Place {
+        let why = Box::new(why);
+        let family = family.to_owned();
+        match self.defaults.get(&family) {
             Some(code) => Place::Region {
                 code: code.clone(),
-                how: format!(
-                    "{why}; default region for `{family}` from the juris configuration = `{code}`"
-                ),
+                how: How::Default {
+                    why,
+                    family,
+                    code: code.clone(),
+                },
             },
-            None => Place::Unknown(format!(
-                "{why}; juris.toml can set a default region for `{family}`"
-            )),
-        }
-    }
-
-    /// The region (and alias, default tags) the node's provider configuration gives.
-    fn bound(&mut self, i: usize) -> Rc<BoundRegion> {
-        let nodes: &'n [Node<'a>] = self.nodes;
-        let n = &nodes[i];
-        let ptype = n.source.rsplit('/').next().unwrap_or(&n.source);
-        let key = n.cfg.and_then(|c| c.provider_config_key.as_deref());
-        let cache_key = (&*n.config_module, key, ptype);
-        if let Some(b) = self.bindings.get(&cache_key) {
-            return b.clone();
-        }
-        let family = n.family().unwrap_or("");
-        let b = Rc::new(if self.config.has_configuration() {
-            let binding = self.config.binding(&n.config_module, key, ptype);
-            self.bound_region(family, &binding)
-        } else {
-            BoundRegion {
-                alias: None,
-                region: None,
-                absent: true,
-                how: format!("{} does not record provider configurations", self.input),
-                default_tags: DefaultTags::None,
-                ambiguous: false,
-            }
-        });
-        self.bindings.insert(cache_key, b.clone());
-        b
-    }
-
-    fn bound_region(&self, family: &str, binding: &Binding<'_>) -> BoundRegion {
-        // Google places resources by `region`, else by the region of `zone`.
-        let args: &[&str] = if family == "google" {
-            &["region", "zone"]
-        } else {
-            &["region"]
-        };
-        let mut outcomes: Vec<(String, Option<String>, bool, String)> = Vec::new();
-        for cand in &binding.candidates {
-            let mut region = None;
-            let mut absent = true;
-            let mut how = format!("provider `{}` configured in {}", cand.local(), cand.place());
-            for &arg in args {
-                let Some(expr) = cand.arg(arg) else { continue };
-                match self.config.resolve(expr, &cand.module) {
-                    Resolved::Value(Value::String(s), from) => {
-                        let code = if arg == "zone" {
-                            match places::zone_region(self.catalog, family, &s) {
-                                Some(r) => r.code.clone(),
-                                None => continue,
-                            }
-                        } else {
-                            s
-                        };
-                        let what = if arg == "zone" { "zone" } else { "region" };
-                        how = match from.strip_prefix('`') {
-                            // A constant: "region `eu-west-1`".
-                            Some(_) if !from.contains(" = ") => format!("{how}; {what} {from}"),
-                            _ => format!("{how}; {what} from {from}"),
-                        };
-                        if arg == "zone" {
-                            how = format!("{how}, in region `{code}`");
-                        }
-                        region = Some(code);
-                        absent = false;
-                        break;
-                    }
-                    Resolved::Null => {}
-                    Resolved::Value(v, _) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} `{v}` is not a string");
-                        break;
-                    }
-                    Resolved::Ref { address, attr, .. } => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is computed from `{address}.{attr}`");
-                        break;
-                    }
-                    Resolved::Unknown(why) => {
-                        absent = false;
-                        how = format!("{how}; its {arg} is unknown at plan time: {why}");
-                        break;
-                    }
-                }
-            }
-            if absent {
-                how = format!("{how} sets no region (Terraform takes it from the environment)");
-            }
-            outcomes.push((cand.key.clone(), region, absent, how));
-        }
-        let default_tags = binding
-            .candidates
-            .first()
-            .map(|c| self.default_tags_of(c, family))
-            .unwrap_or(DefaultTags::None);
-        let alias = match binding.candidates.as_slice() {
-            [one] => one.alias(),
-            _ => binding.local.split_once('.').map(|(_, a)| a.to_owned()),
-        };
-        match (outcomes.as_slice(), &binding.unrecorded) {
-            ([], _) => BoundRegion {
-                alias,
-                region: None,
-                absent: false,
-                how: format!(
-                    "provider `{}` is passed into `{}` by its parent module, which has no configuration of it",
-                    binding.local,
-                    binding.unrecorded.as_deref().unwrap_or("")
-                ),
-                default_tags,
-                ambiguous: false,
-            },
-            ([(_, region, absent, how)], None) => BoundRegion {
-                alias,
-                region: region.clone(),
-                absent: *absent,
-                how: how.clone(),
-                default_tags,
-                ambiguous: false,
-            },
-            (many, unrecorded) => {
-                let module = unrecorded.as_deref().unwrap_or("");
-                let prefix = format!(
-                    "provider `{}` of `{module}` comes from its parent module, and this plan does not record which configuration was passed in (Terraform 1.2 and later do)",
-                    binding.local
-                );
-                let first = &many[0];
-                let agree = many.iter().all(|o| o.1 == first.1 && o.2 == first.2);
-                let list = many
-                    .iter()
-                    .map(|(k, r, _, _)| match r {
-                        Some(r) => format!("`{k}` has region `{r}`"),
-                        None => format!("`{k}` has no known region"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if agree && first.1.is_some() {
-                    BoundRegion {
-                        alias,
-                        region: first.1.clone(),
-                        absent: false,
-                        how: if many.len() == 1 {
-                            format!(
-                                "provider `{}` of `{module}` comes from its parent module; the only candidate is {}",
-                                binding.local, first.3
-                            )
-                        } else {
-                            format!("{prefix}; every candidate agrees: {list}")
-                        },
-                        default_tags,
-                        ambiguous: false,
-                    }
-                } else if agree && first.2 {
-                    BoundRegion {
-                        alias,
-                        region: None,
-                        absent: true,
-                        how: format!("{prefix}; {}", first.3),
-                        default_tags,
-                        ambiguous: false,
-                    }
-                } else {
-                    BoundRegion {
-                        alias,
-                        region: None,
-                        absent: false,
-                        how: format!("{prefix}: {list}"),
-                        default_tags: DefaultTags::Unknown,
-                        ambiguous: true,
-                    }
-                }
-            }
-        }
-    }
-
-    fn default_tags_of(&self, cand: &super::config::Candidate<'_>, family: &str) -> DefaultTags {
-        let expr = match family {
-            "aws" => cand
-                .arg("default_tags")
-                .and_then(|d| d.get(0))
-                .and_then(|d| d.get("tags")),
-            "google" => cand.arg("default_labels"),
-            _ => None,
-        };
-        let Some(expr) = expr else {
-            return DefaultTags::None;
-        };
-        match self.config.resolve(expr, &cand.module) {
-            Resolved::Value(Value::Object(m), _) => DefaultTags::Known(Rc::new(m)),
-            Resolved::Null => DefaultTags::None,
-            _ => DefaultTags::Unknown,
+            None => Place::Unknown(How::NoDefault { why, family }),
         }
     }
 
@@ -995,20 +643,20 @@ impl<'a, 'n> Resolver<'a, 'n> {
     /// their place with many others (same provider configuration, same region), so those
     /// are computed once.
     fn finish(&mut self, i: usize, place: Place) -> Rc<Placed> {
-        let provider = self.provider(i);
+        let provider = self.binder.provider(i);
         let pp = Rc::as_ptr(&provider) as usize;
         let key = match &place {
-            Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), String::new())),
-            Place::Region { code, how } => Some((pp, 0, 1, code.clone(), how.clone())),
-            Place::Unknown(how) => Some((pp, 0, 2, String::new(), how.clone())),
+            Place::Bound(b) => Some((pp, Rc::as_ptr(b) as usize, 0, String::new(), None)),
+            Place::Region { code, how } => Some((pp, 0, 1, code.clone(), Some(how.clone()))),
+            Place::Unknown(how) => Some((pp, 0, 2, String::new(), Some(how.clone()))),
             Place::Global(how) => {
                 let b = match self.nodes[i].provider {
-                    ProviderKind::Cloud(_) => Rc::as_ptr(&self.bound(i)) as usize,
+                    ProviderKind::Cloud(_) => Rc::as_ptr(&self.binder.bound(i)) as usize,
                     _ => 0,
                 };
-                Some((pp, b, 3, String::new(), how.clone()))
+                Some((pp, b, 3, String::new(), Some(how.clone())))
             }
-            Place::Utility(how) => Some((pp, 0, 4, String::new(), how.clone())),
+            Place::Utility(how) => Some((pp, 0, 4, String::new(), Some(how.clone()))),
             Place::Same { .. } | Place::Placement { .. } => None,
         };
         if let Some(p) = key.as_ref().and_then(|k| self.places.get(k)) {
@@ -1048,7 +696,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                     region: Known::Known(None),
                     countries: Known::Known(Vec::new()),
                     operator: None,
-                    derivation: how,
+                    derivation: how.to_string(),
                 },
                 // A utility provider's block says "none" for company and jurisdiction.
                 custody: Custody::of(provider, &Location::unknown("")),
@@ -1058,20 +706,26 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 let (hops, end) = self.chain[node];
                 self.chain[i] = (hops + 1, end);
                 let mut location = other.location.clone();
-                let via = &self.nodes[node].item.address;
+                let how = Box::new(how);
+                let via = self.nodes[node].item.address.clone();
                 location.derivation = if hops < SHOWN_HOPS {
-                    format!("{how}; `{via}`: {}", other.location.derivation)
+                    let there = other.location.derivation.clone();
+                    How::Via { how, via, there }
                 } else {
                     // A long chain is told by its ends, so a derivation stays short
                     // however many resources pass the place on.
-                    let own = self.memo[end]
+                    let there = self.memo[end]
                         .as_ref()
-                        .map_or("", |p| p.location.derivation.as_str());
-                    format!(
-                        "{how}; `{via}` is where `{}` is, through {hops} more references; `{}`: {own}",
-                        self.nodes[end].item.address, self.nodes[end].item.address
-                    )
-                };
+                        .map_or(String::new(), |p| p.location.derivation.clone());
+                    How::ViaChain {
+                        how,
+                        via,
+                        end: self.nodes[end].item.address.clone(),
+                        hops,
+                        there,
+                    }
+                }
+                .to_string();
                 Placed {
                     location,
                     custody: other.custody.clone(),
@@ -1082,7 +736,8 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 match (family, entry) {
                     (Some(f), Some(entry)) => {
                         let countries = self.catalog.countries_of(f, entry);
-                        self.in_region(provider, entry, Known::Known(countries), how)
+                        self.custodian
+                            .in_region(provider, entry, Known::Known(countries), how)
                     }
                     (Some(f), None) => {
                         self.warn_once(
@@ -1092,11 +747,14 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             ),
                             Some(n.item.address.clone()),
                         );
-                        self.unknown_region(
+                        self.custodian.unknown_region(
                             provider,
                             f,
                             Known::Known(Some(code.clone())),
-                            format!("{how}; `{code}` is not in the catalog"),
+                            How::RegionNotInCatalog {
+                                how: Box::new(how),
+                                code,
+                            },
                         )
                     }
                     (None, _) => Placed {
@@ -1104,7 +762,7 @@ impl<'a, 'n> Resolver<'a, 'n> {
                             region: Known::Known(Some(code)),
                             countries: Known::Unknown,
                             operator: None,
-                            derivation: how,
+                            derivation: how.to_string(),
                         },
                         custody: Custody::of(provider, &Location::unknown("")),
                     },
@@ -1128,17 +786,17 @@ impl<'a, 'n> Resolver<'a, 'n> {
                         let location = Location {
                             region: Known::Known(Some(code)),
                             countries: Known::Known(countries),
-                            operator: held.and_then(|e| self.operator(e)),
-                            derivation: how,
+                            operator: held.and_then(|e| self.custodian.operator(e)),
+                            derivation: how.to_string(),
                         };
-                        let custody = self.custody(provider, held);
+                        let custody = self.custodian.custody(provider, held);
                         Placed { location, custody }
                     }
-                    None => self.unknown_region(
+                    None => self.custodian.unknown_region(
                         provider,
                         f,
                         Known::Known(Some(code)),
-                        format!("{how}; a placement region is not in the catalog"),
+                        How::PlacementNotInCatalog(Box::new(how)),
                     ),
                 }
             }
@@ -1146,156 +804,42 @@ impl<'a, 'n> Resolver<'a, 'n> {
                 // A global resource lives in the provider's partition; a China partition is
                 // reached only through a China region, which the provider region shows.
                 let bound = match n.provider {
-                    ProviderKind::Cloud(_) => Some(self.bound(i)),
+                    ProviderKind::Cloud(_) => Some(self.binder.bound(i)),
                     _ => None,
                 };
                 let entry = bound
                     .as_ref()
                     .and_then(|b| b.region.as_deref())
                     .and_then(|r| family.and_then(|f| self.catalog.region(f, r)));
-                let operator = entry.and_then(|e| self.operator(e));
+                let operator = entry.and_then(|e| self.custodian.operator(e));
                 let derivation = match (&operator, entry) {
-                    (Some(op), Some(e)) => format!(
-                        "{how}; its provider is configured for `{}`, whose partition {} operates",
-                        e.code, op.name
-                    ),
+                    (Some(op), Some(e)) => How::Partition {
+                        how: Box::new(how),
+                        region: e.code.clone(),
+                        operator: op.name.clone(),
+                    },
                     _ => how,
-                };
+                }
+                .to_string();
                 let location = Location {
                     region: Known::Known(None),
                     countries: Known::Known(Vec::new()),
                     operator,
                     derivation,
                 };
-                let custody = self.custody(provider, entry);
+                let custody = self.custodian.custody(provider, entry);
                 Placed { location, custody }
             }
             Place::Unknown(how) => match family {
-                Some(f) => self.unknown_region(provider, f, Known::Unknown, how),
+                Some(f) => self
+                    .custodian
+                    .unknown_region(provider, f, Known::Unknown, how),
                 None => Placed {
-                    location: Location::unknown(how),
+                    location: Location::unknown(how.to_string()),
                     custody: Custody::unknown(),
                 },
             },
         }
-    }
-
-    fn in_region(
-        &self,
-        provider: &Provider,
-        entry: &RegionEntry,
-        countries: Known<Vec<String>>,
-        how: String,
-    ) -> Placed {
-        let location = Location {
-            region: Known::Known(Some(entry.code.clone())),
-            countries,
-            operator: self.operator(entry),
-            derivation: how,
-        };
-        let custody = self.custody(provider, Some(entry));
-        Placed { location, custody }
-    }
-
-    /// Who holds data in a region (or, without one, at the provider), with the chain
-    /// of control the catalog records.
-    fn custody(&self, provider: &Provider, entry: Option<&RegionEntry>) -> Custody {
-        let operator = entry.and_then(|e| e.operator.as_deref());
-        self.holders
-            .borrow_mut()
-            .custody(self.catalog, provider, operator)
-    }
-
-    fn operator(&self, entry: &RegionEntry) -> Option<Company> {
-        let op = self.catalog.operator(entry.operator.as_deref()?)?;
-        Some(Company {
-            name: op.company.clone(),
-            jurisdiction: op.jurisdiction.clone(),
-        })
-    }
-
-    /// A region the catalog cannot place: custody and countries only where every region
-    /// of the family agrees.
-    fn unknown_region(
-        &mut self,
-        provider: &Provider,
-        family: &str,
-        region: Known<Option<String>>,
-        how: String,
-    ) -> Placed {
-        let u = self.uniform(family, provider);
-        let mut derivation = how;
-        let countries = match &u.countries {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is in {}",
-                    c.join(", ")
-                );
-                Known::Known(c.clone())
-            }
-            None => Known::Unknown,
-        };
-        let custody = match &u.custody {
-            Some(c) => {
-                derivation = format!(
-                    "{derivation}; every `{family}` region is held by {}",
-                    u.holder
-                );
-                c.clone()
-            }
-            None => Custody::unknown(),
-        };
-        Placed {
-            location: Location {
-                region,
-                countries,
-                operator: None,
-                derivation,
-            },
-            custody,
-        }
-    }
-
-    fn uniform(&mut self, family: &str, provider: &Provider) -> Rc<Uniform> {
-        if let Some(u) = self.uniform.get(family) {
-            return u.clone();
-        }
-        let mut custodies: Vec<(Custody, String)> = Vec::new();
-        let mut countries: Option<Option<Vec<String>>> = None;
-        if let Some(f) = self.catalog.family(family) {
-            for r in f.regions() {
-                let operator = self.operator(r);
-                let c = self.custody(provider, Some(r));
-                if !custodies.iter().any(|(x, _)| x == &c) {
-                    let holder = match &operator {
-                        Some(o) => format!("{}, controlled from {}", o.name, o.jurisdiction),
-                        None => format!(
-                            "{}, controlled from {}",
-                            provider.company.known().map_or("?", String::as_str),
-                            provider.jurisdiction.known().map_or("?", String::as_str)
-                        ),
-                    };
-                    custodies.push((c, holder));
-                }
-                let cs = self.catalog.countries_of(family, r);
-                countries = match countries {
-                    None => Some(Some(cs)),
-                    Some(Some(prev)) if prev == cs => Some(Some(prev)),
-                    Some(_) => Some(None),
-                };
-            }
-        }
-        let (custody, holder) = match custodies.as_slice() {
-            [(c, h)] if c.company.known().is_some() => (Some(c.clone()), h.clone()),
-            _ => (None, String::new()),
-        };
-        let u = Rc::new(Uniform {
-            custody,
-            countries: countries.flatten().filter(|c| !c.is_empty()),
-            holder,
-        });
-        self.uniform.insert(family.to_owned(), u.clone());
-        u
     }
 
     fn warn_once(&mut self, key: String, message: String, address: Option<String>) {
@@ -1314,105 +858,3 @@ const MAX_NESTED: usize = 64;
 
 /// How many steps of a chain of references a derivation spells out.
 const SHOWN_HOPS: u32 = 4;
-
-/// What a utility provider's company and jurisdiction are: no cloud holds the data.
-pub(crate) const NONE: &str = "none";
-
-/// Types that have no region: identity, DNS, organisation and edge services.
-fn is_global(family: &str, rtype: &str) -> bool {
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| rtype.starts_with(p));
-    match family {
-        "aws" => {
-            starts(&[
-                "aws_iam_",
-                "aws_route53_",
-                "aws_cloudfront_",
-                "aws_organizations_",
-                "aws_budgets_",
-                "aws_ce_",
-                "aws_globalaccelerator_",
-                "aws_shield_",
-                "aws_waf_",
-                "aws_account_",
-                "aws_s3_account_",
-            ]) && !starts(&["aws_route53_resolver_"])
-        }
-        "azure" => starts(&[
-            "azuread_",
-            "azurerm_role_",
-            "azurerm_policy_",
-            "azurerm_management_group",
-            "azurerm_subscription",
-            "azurerm_resource_provider_registration",
-            "azurerm_marketplace_agreement",
-            "azurerm_dns_",
-            "azurerm_private_dns_",
-            "azurerm_management_lock",
-        ]),
-        "google" => {
-            rtype.contains("_iam_")
-                || matches!(
-                    rtype,
-                    "google_compute_network"
-                        | "google_compute_firewall"
-                        | "google_compute_route"
-                        | "google_compute_network_peering"
-                        | "google_compute_backend_service"
-                        | "google_compute_backend_bucket"
-                        | "google_compute_health_check"
-                        | "google_compute_http_health_check"
-                        | "google_compute_https_health_check"
-                        | "google_compute_url_map"
-                        | "google_compute_target_http_proxy"
-                        | "google_compute_target_https_proxy"
-                        | "google_compute_ssl_certificate"
-                        | "google_compute_managed_ssl_certificate"
-                        | "google_compute_ssl_policy"
-                        | "google_compute_security_policy"
-                        | "google_compute_project_metadata"
-                        | "google_compute_project_metadata_item"
-                        | "google_compute_image"
-                        | "google_compute_instance_template"
-                )
-                || starts(&[
-                    "google_project",
-                    "google_organization_",
-                    "google_folder",
-                    "google_service_account",
-                    "google_compute_global_",
-                    "google_dns_",
-                    "google_billing_",
-                    "google_iam_",
-                ])
-        }
-        "alicloud" => starts(&[
-            "alicloud_ram_",
-            "alicloud_resource_manager_",
-            "alicloud_alidns_",
-            "alicloud_dns",
-        ]),
-        "tencentcloud" => starts(&["tencentcloud_cam_", "tencentcloud_dnspod_"]),
-        "huaweicloud" => starts(&["huaweicloud_identity_"]),
-        "oci" => starts(&["oci_identity_"]),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_global;
-
-    #[test]
-    fn global_types() {
-        assert!(is_global("aws", "aws_iam_role"));
-        assert!(is_global("aws", "aws_route53_zone"));
-        assert!(!is_global("aws", "aws_route53_resolver_endpoint"));
-        assert!(!is_global("aws", "aws_s3_bucket"));
-        assert!(is_global("google", "google_compute_network"));
-        assert!(is_global("google", "google_storage_bucket_iam_member"));
-        assert!(!is_global("google", "google_compute_subnetwork"));
-        assert!(is_global("azure", "azuread_user"));
-        assert!(!is_global("azure", "azurerm_storage_account"));
-        assert!(!is_global("acme-dc", "acme_thing"));
-    }
-}

@@ -2,13 +2,19 @@
 //!
 //! [`read`] collects what is needed in one streaming pass; [`check`] validates addresses
 //! and provider names while the input text is still there to point into; then
-//! [`normalise`] binds providers ([`config`]), places resources ([`locate`]), reads tags
-//! ([`tags`]) and follows data flows ([`flows`]) without the input text.
+//! [`normalise`] binds providers ([`config`], [`binding`]), places resources ([`locate`]
+//! by the tables of [`families`], [`custody`] saying who holds them, [`how`] how each
+//! place was found), reads tags ([`tags`]) and follows data flows ([`flows`]) without
+//! the input text.
 
 #![forbid(unsafe_code)]
 
+mod binding;
 pub(crate) mod config;
+mod custody;
+mod families;
 mod flows;
+mod how;
 mod locate;
 mod nodes;
 pub(crate) mod read;
@@ -296,7 +302,7 @@ pub(crate) fn normalise(
         let index = Index::build(&nodes);
         let mut r = locate::Resolver::new(catalog, &config, &nodes, &index, defaults, whence);
         let placed: Vec<_> = (0..nodes.len())
-            .map(|i| (r.provider(i), r.placed(i), r.default_tags(i)))
+            .map(|i| (r.binder.provider(i), r.placed(i), r.binder.default_tags(i)))
             .collect();
         let tag_parents: Vec<_> = (0..nodes.len()).map(|i| r.tag_parent(i)).collect();
         let flows = flows::flows(&mut r);

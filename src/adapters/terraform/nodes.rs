@@ -112,6 +112,9 @@ impl<'a> Node<'a> {
     }
 }
 
+/// The attributes a resource is known by, in order: the first it has is its name.
+pub(crate) const NAME_KEYS: &[&str] = &["bucket", "identifier", "name"];
+
 /// Lookups over all nodes; built once, used by references and flows. Keys borrow from
 /// the nodes, and a key with one node (nearly all) needs no allocation of its own.
 #[derive(Default)]
@@ -169,10 +172,7 @@ impl<'n> Index<'n> {
             if let Some(id) = n.str_attr("id") {
                 add(&mut ix.by_id, id, i);
             }
-            if let Some(name) = ["bucket", "identifier", "name"]
-                .iter()
-                .find_map(|k| n.str_attr(k))
-            {
+            if let Some(name) = NAME_KEYS.iter().find_map(|k| n.str_attr(k)) {
                 add(&mut ix.by_name, name, i);
             }
         }

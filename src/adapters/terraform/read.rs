@@ -24,64 +24,6 @@ use crate::model::Known;
 
 use crate::adapters::scan::Seg;
 
-/// Attribute keys that location, tags or flows read, kept whatever the projection
-/// (sorted for binary search).
-const NEEDED: &[&str] = &[
-    "account_name",
-    "account_replication_type",
-    "arn",
-    "availability_zone",
-    "bucket",
-    "create_mode",
-    "creation_source_database_id",
-    "cross_backup_region",
-    "custom_placement_config",
-    "dataset_id",
-    "defined_tags",
-    "destination",
-    "destination_bucket",
-    "destination_region",
-    "effective_labels",
-    "freeform_tags",
-    "geo_location",
-    "geo_redundant_backup_enabled",
-    "global_table_arn",
-    "id",
-    "identifier",
-    "instance",
-    "instance_id",
-    "key_vault_id",
-    "labels",
-    "location",
-    "master_instance_name",
-    "name",
-    "namespace_name",
-    "plan_id",
-    "region",
-    "region_name",
-    "replica",
-    "replica_rules",
-    "replicate_source_db",
-    "replication_configuration",
-    "replication_source_identifier",
-    "resource_group_name",
-    "resources",
-    "rule",
-    "self_link",
-    "server_id",
-    "server_name",
-    "settings",
-    "source_db_instance_arn",
-    "storage_account_id",
-    "storage_account_name",
-    "storage_account_type",
-    "storage_mode_type",
-    "tags",
-    "tags_all",
-    "zone",
-    "zone_id",
-];
-
 /// Which `after` keys to keep, and where to intern the strings that repeat.
 #[derive(Clone, Copy)]
 pub(crate) struct Keep<'p> {
@@ -195,34 +137,30 @@ impl Interner {
     }
 }
 
-/// The static spelling of a needed key and its position in [`NEEDED`], so kept
+/// The static spelling of a key location, tags or flows read (kept whatever the
+/// policies project; [`super::families::projection`]) and its position there, so kept
 /// attributes need no key allocation and a repeated one is caught with a bit mask.
 fn needed_static(key: &str) -> Option<(&'static str, u32)> {
     static SET: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
-    SET.get_or_init(|| NEEDED.iter().copied().zip(0..).collect())
-        .get_key_value(key)
-        .map(|(k, i)| (*k, *i))
+    SET.get_or_init(|| {
+        super::families::projection()
+            .iter()
+            .copied()
+            .zip(0..)
+            .collect()
+    })
+    .get_key_value(key)
+    .map(|(k, i)| (*k, *i))
 }
 
 fn needed(key: &str) -> bool {
     needed_static(key).is_some()
 }
 
-/// Needed attributes that are a place name (or `null`) in Terraform's output, or for
-/// zones a list of names (Huawei Cloud's RDS `availability_zone`): a value of another
-/// shape would silently drop out of location resolution, so it is refused where it is
-/// read.
-const PLACE_STRINGS: &[&str] = &[
-    "arn",
-    "availability_zone",
-    "location",
-    "region",
-    "self_link",
-    "zone",
-    "zone_id",
-];
-
-/// Whether `v` is a shape Terraform writes for place attribute `key`.
+/// Whether `v` is a shape Terraform writes for place attribute `key`: a place name (or
+/// `null`), or for zones a list of names (Huawei Cloud's RDS `availability_zone`). A
+/// value of another shape would silently drop out of location resolution, so it is
+/// refused where it is read ([`super::families::place_attrs`]).
 fn place_shape(key: &str, v: &Value) -> bool {
     match v {
         Value::String(_) | Value::Null => true,
@@ -499,7 +437,7 @@ impl Origin {
 /// Which fields of one JSON object have been read: each may appear once, since a
 /// repeated key would let two readers of the same document see different values.
 #[derive(Default)]
-struct Seen(u64);
+struct Seen(u128);
 
 impl Seen {
     /// Marks `bit`; false when it was already marked.
@@ -579,11 +517,7 @@ pub(crate) fn config_needed(key: &str) -> bool {
             | "freeform_tags"
             | "defined_tags"
     );
-    !tags
-        && (needed(key)
-            || super::locate::PARENT_KEYS
-                .iter()
-                .any(|keys| keys.contains(&key)))
+    !tags && needed(key)
 }
 
 fn needed_expressions<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
@@ -1185,7 +1119,7 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        // Attributes juris reads may appear once (NEEDED has fewer than 64 entries).
+        // Attributes juris reads may appear once (the projection has at most 128).
         let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Key>()? {
             let needed = needed_static(&key.0);
@@ -1218,7 +1152,7 @@ impl<'de> Visitor<'de> for AfterSeed<'_, '_> {
                 }
             } else if let Some((k, _)) = needed {
                 let v: Value = map.next_value()?;
-                if PLACE_STRINGS.contains(&k) && !place_shape(k, &v) {
+                if super::families::place_attrs().contains(&k) && !place_shape(k, &v) {
                     let what = json_kind(&v);
                     self.flag(
                         vec![key_seg(k)],
@@ -1759,8 +1693,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn needed_keys_are_sorted_for_binary_search() {
-        assert!(NEEDED.windows(2).all(|w| w[0] < w[1]));
+    fn the_projection_fits_the_repeated_key_mask() {
+        assert!(super::super::families::projection().len() <= 128);
     }
 
     #[test]

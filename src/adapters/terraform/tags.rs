@@ -89,6 +89,23 @@ pub(crate) const TAGS_ON_PARENT: &[(&str, &[&str])] = &[
 
 const STORAGE_ACCOUNT: &[&str] = &["storage_account_id", "storage_account_name"];
 
+/// Every top-level attribute the tag tables read.
+pub(crate) fn reads(out: &mut Vec<&'static str>) {
+    for (_, _, source) in TAG_TABLE {
+        match source {
+            TagSource::Nested(path) => out.push(path[0]),
+            TagSource::GoogleLabels => {
+                out.extend(["effective_labels", "terraform_labels", "labels"])
+            }
+            TagSource::AwsTags => out.extend(["tags_all", "tags"]),
+            TagSource::Union(keys) | TagSource::First(keys) => out.extend_from_slice(keys),
+        }
+    }
+    for (_, keys) in TAGS_ON_PARENT {
+        out.extend_from_slice(keys);
+    }
+}
+
 /// The arguments naming the parent that holds a resource's tags, if it keeps them there.
 pub(crate) fn tags_on_parent(family: Option<&str>, rtype: &str) -> Option<&'static [&'static str]> {
     if family != Some("azure") {
