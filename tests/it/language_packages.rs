@@ -166,8 +166,14 @@ fn the_juris_namespace_is_reserved() {
         ("juris.acme", "package juris.acme\n".to_owned()),
         // Layouts the grammar reads as `package juris...` however they are spelled: a
         // comment before the keyword or between it and the name, a comment right after.
-        ("juris.groups", "/* mine */ package juris.groups\n".to_owned()),
-        ("juris.groups", "package # mine\n  juris.groups\n".to_owned()),
+        (
+            "juris.groups",
+            "/* mine */ package juris.groups\n".to_owned(),
+        ),
+        (
+            "juris.groups",
+            "package # mine\n  juris.groups\n".to_owned(),
+        ),
         ("juris", "package juris#mine\n".to_owned()),
     ] {
         for standard in [true, false] {
