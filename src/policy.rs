@@ -334,10 +334,7 @@ fn read_one(path: &Path) -> Result<SourceFile, PolicyPathError> {
 pub enum PolicyPathError {
     /// A path that cannot be read.
     #[error("cannot read {path}: {reason}")]
-    #[diagnostic(
-        code(juris::E0001),
-        help("check the path given to --policy (or in juris.toml) exists and is readable")
-    )]
+    #[diagnostic(code(juris::E0001), help("check that the path exists and is readable"))]
     Unreadable {
         /// The path as given.
         path: String,
@@ -348,9 +345,7 @@ pub enum PolicyPathError {
     #[error("no .juris files in {path}")]
     #[diagnostic(
         code(juris::E0002),
-        help(
-            "policy files end in `.juris`; point --policy at a file or a folder that contains some"
-        )
+        help("policy files end in `.juris`; name a file, or a folder that contains some")
     )]
     NoPolicies {
         /// The folder.

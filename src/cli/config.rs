@@ -138,12 +138,69 @@ pub fn compile_policies(
     let (paths, standard) = config.policy_sources(args);
     let files = crate::policy::read_policy_paths(&paths, false).map_err(|e| {
         let mut d = Diagnostics::new();
-        d.push(e);
+        d.push(GivenWith::new(e, "`--policy` or `policies` in juris.toml"));
         d
     })?;
     if standard {
         crate::PolicySet::compile_standard(files)
     } else {
         crate::PolicySet::compile(files)
+    }
+}
+
+/// A policy path the library could not read, with where the command line took it from:
+/// the library's help names no flag, and the command line's user wants to know which.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct GivenWith {
+    error: crate::policy::PolicyPathError,
+    help: Option<String>,
+}
+
+impl GivenWith {
+    /// `error`, whose path came from `from` (e.g. `--policy`).
+    pub fn new(error: crate::policy::PolicyPathError, from: &str) -> GivenWith {
+        use crate::policy::PolicyPathError::{NoPolicies, Unreadable};
+        use miette::Diagnostic;
+        let help = match &error {
+            Unreadable { .. } | NoPolicies { .. } => error
+                .help()
+                .map(|h| format!("{h} (the path comes from {from})")),
+            _ => None,
+        };
+        GivenWith { error, help }
+    }
+}
+
+impl miette::Diagnostic for GivenWith {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.error.code()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        match &self.help {
+            Some(h) => Some(Box::new(h)),
+            None => self.error.help(),
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.error.source_code()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.error.labels()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.error.severity()
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.error.url()
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        self.error.related()
     }
 }

@@ -33,7 +33,14 @@ pub fn run(args: TestArgs) -> Result<u8, Failure> {
     } else {
         args.paths.clone()
     };
-    let files = crate::policy::read_policy_paths(&paths, true)?;
+    let files = crate::policy::read_policy_paths(&paths, true).map_err(|e| {
+        let mut d = crate::diag::Diagnostics::new();
+        d.push(super::config::GivenWith::new(
+            e,
+            "the arguments of `juris test`",
+        ));
+        Failure(d)
+    })?;
     let policy = if config.standard && !args.no_standard {
         crate::PolicySet::compile_standard(files)
     } else {
