@@ -3,11 +3,8 @@
 //!
 //! Run: `cargo run --example embed-rust [inventory.json]`
 
-use juris::PolicySet;
-use juris::diag::SourceFile;
-use juris::model::Inventory;
-use juris::runner::RunOptions;
 use juris::wasm::{CompileOptions, Limits, WasmPolicy, compile};
+use juris::{Inventory, PolicySet, RunOptions, SourceFile};
 
 const POLICY: &str = r#"
 package acme
