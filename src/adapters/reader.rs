@@ -61,9 +61,7 @@ pub fn read_source(path: Option<&Path>, limit: u64) -> Result<Vec<u8>, ReadError
                 limit,
             });
         }
-        // `take` holds the limit even if the file grows while it is read.
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+        let bytes = read_file(File::open(path)?, meta.len(), limit)?;
         if bytes.len() as u64 > limit {
             return Err(ReadError::StreamTooLarge { limit });
         }
@@ -79,6 +77,62 @@ pub fn read_source(path: Option<&Path>, limit: u64) -> Result<Vec<u8>, ReadError
         return Err(ReadError::NoWriter);
     }
     Ok(bytes)
+}
+
+/// Regular files at least this large are read by two threads at once, each into its
+/// half of the buffer: the kernel's copy and its zeroing of fresh pages (a sixth of a
+/// check at 100,000 resources) then run on both cores.
+const SPLIT_READ: u64 = 16 << 20;
+
+/// Reads a regular file of `size` bytes (as its metadata said), and whatever it grew
+/// by since, up to one byte past `limit` so the caller can refuse it.
+fn read_file(file: File, size: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    #[cfg(unix)]
+    if size >= SPLIT_READ
+        && let Some(mut bytes) = read_halves(&file, size as usize)?
+    {
+        use std::io::{Seek, SeekFrom};
+        let mut rest = &file;
+        rest.seek(SeekFrom::Start(size))?;
+        rest.take((limit + 1).saturating_sub(size))
+            .read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    // `take` holds the limit even if the file grows while it is read.
+    let mut bytes = Vec::with_capacity(size as usize);
+    (&file).take(limit + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The first `size` bytes of `file`, the second half read on a second thread. `None`
+/// when that is not possible: no thread could be started, or the file shrank while it
+/// was read (the caller then reads it again from the start, in one piece).
+#[cfg(unix)]
+fn read_halves(file: &File, size: usize) -> Result<Option<Vec<u8>>, ReadError> {
+    use std::os::unix::fs::FileExt;
+    let mut bytes = vec![0u8; size];
+    let (front, back) = bytes.split_at_mut(size / 2);
+    let middle = front.len() as u64;
+    let (first, second) = std::thread::scope(|s| {
+        let second = std::thread::Builder::new()
+            .name("juris-read".into())
+            .spawn_scoped(s, || file.read_exact_at(back, middle));
+        let Ok(second) = second else {
+            return (Ok(()), None);
+        };
+        let first = file.read_exact_at(front, 0);
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, Some(second))
+    });
+    let shrank = |e: &std::io::Error| e.kind() == std::io::ErrorKind::UnexpectedEof;
+    match (first, second) {
+        (_, None) => Ok(None),
+        (Err(e), _) | (_, Some(Err(e))) if shrank(&e) => Ok(None),
+        (Err(e), _) | (_, Some(Err(e))) => Err(e.into()),
+        (Ok(()), Some(Ok(()))) => Ok(Some(bytes)),
+    }
 }
 
 /// How long a named pipe may take to get a writer (`mkfifo p; cmd > p & juris check
@@ -197,6 +251,21 @@ mod tests {
             read_stream(&text[..], 3 * CHUNK as u64).unwrap().len(),
             3 * CHUNK
         );
+    }
+
+    #[test]
+    fn a_large_file_read_in_two_halves_is_the_file() {
+        let size = SPLIT_READ as usize + 12_345;
+        // No two windows alike: a half landing in the wrong place would show.
+        let text: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let read = read_source(Some(file.path()), size as u64).unwrap();
+        assert!(read == text, "the bytes read differ from the file's");
+        assert!(matches!(
+            read_source(Some(file.path()), size as u64 - 1),
+            Err(ReadError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct CheckArgs {
     /// Also write an audit record (JSON) of what was checked to FILE.
     #[arg(long, value_name = "FILE")]
     pub audit_record: Option<PathBuf>,
+    /// Print to standard error when each stage ended (policies and catalog ready, input
+    /// read, model built, evaluated, reported), in milliseconds since the start.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,28 +126,37 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         }
         .into());
     }
+    let timings = super::timings::Timings::new(args.timings);
     let config = Config::load(args.policy.config.as_deref())?;
-    let base = input::InputOptions::new(&config, &args.model, &args.source);
+    let base = input::InputOptions {
+        timings: timings.clone(),
+        ..input::InputOptions::new(&config, &args.model, &args.source)
+    };
     // The catalog (its TOML) is read while the policies compile: neither needs the
     // other, and together they are most of a small check's start-up.
-    let (policy, catalog) = std::thread::scope(|s| {
-        let catalog = s.spawn(|| input::catalog(&base.catalogs));
+    // So is the first input, when it is a file.
+    let (policy, catalog, first) = std::thread::scope(|s| {
+        let catalog = super::beside(s, || input::catalog(&base.catalogs));
+        let (inputs, limit) = (&args.inputs, base.limits.input_bytes);
+        let first = super::beside(s, move || input::read_first(inputs, limit));
         let policy = config::compile_policies(&args.policy, &config);
-        (policy, catalog.join())
+        (policy, catalog(), first())
     });
     let policy = policy.map_err(Failure)?;
     print_warnings(policy.warnings(), args.color);
     if policy.rules().is_empty() {
         return Err(NoRules.into());
     }
-    let catalog = catalog.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let catalog = catalog?;
+    // Everything before this is the fixed cost of a check: the time to first resource.
+    timings.mark("compiled the policies, read the catalog");
     let input_options = input::InputOptions {
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),
         ..base
     };
     let limits = input_options.limits;
-    let loaded = input::load_inputs_with(&args.inputs, &input_options, catalog)?;
+    let loaded = input::load_inputs_with(&args.inputs, &input_options, catalog, first)?;
     let options = RunOptions {
         today: args.today.unwrap_or_else(crate::semantics::date::today_utc),
         rules: args.rules.clone(),
@@ -160,6 +173,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         Engine::Native => evaluate(&policy, &loaded.inventory, &options)?,
         Engine::Wasm => evaluate_wasm(&policy, &loaded.inventory, &options, limits.wasm())?,
     };
+    timings.mark("evaluated");
     let ctx = report::Context {
         report: &report,
         policy: &policy,
@@ -190,7 +204,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         let facts = report::audit::AuditFacts {
             arguments: &arguments,
             inputs: &loaded.digests,
-            catalog_version: Some(&loaded.catalog_version),
+            catalog_version: loaded.catalog_version.as_deref(),
             config: config_path.as_deref(),
         };
         output::write_atomic(path, report::audit::render(&ctx, &facts).as_bytes())?;
@@ -213,6 +227,8 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             eprintln!("juris: warning: {}", report::warning_text(w));
         }
     }
+    timings.mark("wrote the report");
+    timings.print();
     let code = if report.summary.failed {
         EXIT_FAIL
     } else {

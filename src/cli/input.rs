@@ -15,7 +15,7 @@ use crate::model::Inventory;
 pub struct Loaded {
     pub inventory: Inventory,
     pub digests: Vec<(String, String)>,
-    pub catalog_version: String,
+    pub catalog_version: Option<String>,
 }
 
 /// How inputs meet Terraform source: where a plan's `.tf` files are, and the variable
@@ -125,6 +125,8 @@ pub struct InputOptions {
     pub source: SourceArgs,
     /// Input size and nesting limits (with the others, from `juris.toml` and `--limit`).
     pub limits: super::limits::Limits,
+    /// Where `--timings` notes the end of reading and of building the model.
+    pub timings: super::timings::Timings,
 }
 
 /// The built-in catalog extended with the user's catalog files.
@@ -143,6 +145,7 @@ impl InputOptions {
             digests: false,
             source: source.clone(),
             limits: config.limits.with(&model.limits),
+            timings: Default::default(),
         }
     }
 }
@@ -164,14 +167,31 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
     if names.is_empty() {
         return Err(InputError::Missing.into());
     }
-    load_inputs_with(names, options, catalog(&options.catalogs)?)
+    load_inputs_with(names, options, catalog(&options.catalogs)?, None)
 }
 
 /// [`load_inputs`] with the catalog already read.
+/// The first input's bytes when it is a regular file, read on a thread of its own while
+/// the policies compile: the time to first resource is then the longer of the two, not
+/// their sum. `None` for Terraform source, standard input, pipes and devices (which
+/// may wait for a writer), and when there is no input.
+pub fn read_first(names: &[String], limit: u64) -> Option<Result<Vec<u8>, InputError>> {
+    let name = names.first()?;
+    let path = Path::new(name);
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if name == "-" || !regular || source::is_source(path) {
+        return None;
+    }
+    Some(read_bytes(name, limit))
+}
+
+/// [`load_inputs`] with the catalog already read and, from [`read_first`], perhaps the
+/// first input's bytes.
 pub fn load_inputs_with(
     names: &[String],
     options: &InputOptions,
     catalog: Catalog,
+    mut first: Option<Result<Vec<u8>, InputError>>,
 ) -> Result<Loaded, Failure> {
     if names.is_empty() {
         return Err(InputError::Missing.into());
@@ -199,9 +219,16 @@ pub fn load_inputs_with(
                 digests.push((name.clone(), source::digest(&root)));
             }
             parts.push(source::load_dir(&root, &opts, &source_options)?);
+            options
+                .timings
+                .mark("read the Terraform source and built the model");
             continue;
         }
-        let input = read_bytes(name, opts.max_bytes)?;
+        let input = match first.take() {
+            Some(read) if parts.is_empty() && roots.is_empty() => read?,
+            _ => read_bytes(name, opts.max_bytes)?,
+        };
+        options.timings.mark("read the input");
         if options.digests {
             digests.push((name.clone(), sha256_hex(&input)));
         }
@@ -209,12 +236,14 @@ pub fn load_inputs_with(
         // inventory is built.
         let mut inventory = adapters::load_owned(name, input, &opts)?;
         declare(&mut inventory, name, &options.source, opts.max_bytes)?;
+        options.timings.mark("parsed it and built the model");
         parts.push(inventory);
     }
     Ok(Loaded {
         inventory: adapters::merge(parts),
         digests,
-        catalog_version: catalog.version(),
+        // Only an audit record cites it, and it hashes the whole catalog.
+        catalog_version: options.digests.then(|| catalog.version()),
     })
 }
 

@@ -24,16 +24,25 @@ pub struct InventoryArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print to standard error when each stage ended, in milliseconds since the start.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
     let config = super::config::Config::load(args.config.as_deref())?;
-    let options = input::InputOptions::new(&config, &args.model, &args.source);
+    let timings = super::timings::Timings::new(args.timings);
+    let options = input::InputOptions {
+        timings: timings.clone(),
+        ..input::InputOptions::new(&config, &args.model, &args.source)
+    };
     let mut inventory = input::load_inputs(&args.inputs, &options)?.inventory;
     // The custody chains cite sources by id; the reader gets their titles and URLs.
     let catalog = input::catalog(&options.catalogs)?;
     inventory.sources = crate::adapters::cited_sources(&inventory, &catalog);
     // Streamed: the model of a large plan is already in memory; its text need not be.
     output::write_json(args.output.as_deref(), &inventory)?;
+    timings.mark("wrote the inventory");
+    timings.print();
     Ok(EXIT_PASS)
 }

@@ -15,6 +15,7 @@ pub mod lsp;
 mod output;
 mod rules;
 mod test;
+mod timings;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -137,6 +138,7 @@ impl<E: miette::Diagnostic + Send + Sync + 'static> From<E> for Failure {
 
 /// Run the command line; returns the process exit code.
 pub fn main() -> ExitCode {
+    timings::started();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -167,6 +169,35 @@ pub fn main() -> ExitCode {
         Err(Failure(diags)) => {
             eprint!("{}", diags.render(color.enabled(false)));
             ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Starts `f` on a thread of the scope and gives back what joins it. Where no thread
+/// can be started, `f` runs when joined instead, on the caller's thread.
+fn beside<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> impl FnOnce() -> T + 'scope {
+    let parked = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
+    let theirs = parked.clone();
+    let thread = std::thread::Builder::new().spawn_scoped(scope, move || {
+        let f = theirs.lock().ok().and_then(|mut p| p.take());
+        f.map(|f| f())
+    });
+    move || {
+        let ran = match thread {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        match ran {
+            Some(v) => v,
+            None => match parked.lock().ok().and_then(|mut p| p.take()) {
+                Some(f) => f(),
+                None => unreachable!("the closure either ran on its thread or is still parked"),
+            },
         }
     }
 }

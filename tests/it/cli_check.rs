@@ -280,3 +280,51 @@ fn progress_indicator_on_a_terminal_for_large_inputs() {
     let small = shown(10_000);
     assert!(!small.contains("juris: checked"), "{small:?}");
 }
+
+/// `--timings` names each stage once, in order, on standard error, and leaves the
+/// report and the exit code as they are.
+#[test]
+fn timings_go_to_stderr_in_stage_order() {
+    let plain = run(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        "2026-06-01",
+        SEED_PLAN,
+    ]);
+    let timed = run(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        "2026-06-01",
+        "--timings",
+        SEED_PLAN,
+    ]);
+    assert_eq!(timed.code, plain.code, "{}", timed.dump());
+    assert_eq!(timed.stdout, plain.stdout);
+    assert!(!plain.stderr.contains("timings"), "{}", plain.dump());
+    let stages = [
+        "compiled the policies, read the catalog",
+        "read the input",
+        "parsed it and built the model",
+        "evaluated",
+        "wrote the report",
+    ];
+    let at: Vec<usize> = stages
+        .iter()
+        .map(|s| {
+            timed
+                .stderr
+                .find(&format!("  {s} "))
+                .unwrap_or_else(|| panic!("no `{s}` line\n{}", timed.dump()))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", timed.dump());
+    // Each line ends with a number of milliseconds.
+    for line in timed.stderr.lines().filter(|l| l.contains(" took ")) {
+        let took = line.rsplit(' ').next().unwrap_or_default();
+        assert!(took.parse::<f64>().is_ok(), "{line}");
+    }
+}
