@@ -30,6 +30,7 @@ mod address;
 mod custody;
 mod err;
 mod inventory;
+mod listed;
 mod places;
 mod reader;
 mod scan;
@@ -38,6 +39,7 @@ mod terraform;
 
 pub use custody::cited_sources;
 pub use err::{AdapterError, Excerpt};
+pub use listed::{EntryReader, Listed, load_listed};
 pub use reader::{ReadError, read_source};
 
 use std::cell::RefCell;
@@ -103,6 +105,7 @@ fn keep<'k>(keys: &'k Option<FxHashSet<String>>, strings: &'k RefCell<Interner>)
         extra: keys.as_ref(),
         strings,
         progress: None,
+        entries: None,
     }
 }
 
@@ -162,14 +165,14 @@ pub fn load_owned(
     opts: &LoadOptions,
 ) -> Result<Inventory, AdapterError> {
     let release = |range: Range<usize>| bytes.release(range);
-    let prepared = prepare(name, bytes.as_ref(), Some(&release), opts)?;
+    let prepared = prepare(name, bytes.as_ref(), Some(&release), opts, false)?;
     drop(bytes);
     Ok(finish(name, prepared, opts))
 }
 
 /// Reads one input held in memory; `name` is how diagnostics and the inventory call it.
 pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Inventory, AdapterError> {
-    let prepared = prepare(name, bytes, None, opts)?;
+    let prepared = prepare(name, bytes, None, opts, false)?;
     Ok(finish(name, prepared, opts))
 }
 
@@ -220,6 +223,7 @@ pub(crate) fn load_written_plan(
         opts.catalog,
         &opts.default_regions,
         keep,
+        &mut Vec::new(),
     ))
 }
 
@@ -240,17 +244,21 @@ fn finish(name: &str, prepared: Prepared, opts: &LoadOptions) -> Inventory {
                 opts.catalog,
                 &opts.default_regions,
                 keep(&keys, &strings),
+                &mut Vec::new(),
             )
         }
         Prepared::Inventory(inv) => inv,
     }
 }
 
+/// Reads and checks one input. With `note_entries`, each Terraform item records where
+/// its entry is ([`read::RawItem::entry`], offsets past any byte-order mark).
 fn prepare(
     name: &str,
     bytes: &[u8],
     release: Option<&dyn Fn(Range<usize>)>,
     opts: &LoadOptions,
+    note_entries: bool,
 ) -> Result<Prepared, AdapterError> {
     if bytes.len() as u64 > opts.max_bytes {
         return Err(AdapterError::TooLarge {
@@ -277,6 +285,7 @@ fn prepare(
     let strings = RefCell::default();
     let keep = Keep {
         progress: progress.as_ref(),
+        entries: note_entries.then_some((bytes.as_ptr() as usize, bytes.len())),
         ..keep(&keys, &strings)
     };
     // The parse and the whole-input checks (UTF-8, nesting) read the same bytes; on a

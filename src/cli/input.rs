@@ -16,6 +16,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     pub digests: Vec<(String, String)>,
     pub catalog_version: Option<String>,
+    /// With [`InputOptions::listing`]: per input, in order, how to read its resources'
+    /// attributes again and how many resources of `inventory` it gave.
+    pub listed: Vec<(adapters::Listed, usize)>,
 }
 
 /// How inputs meet Terraform source: where a plan's `.tf` files are, and the variable
@@ -127,6 +130,10 @@ pub struct InputOptions {
     pub limits: super::limits::Limits,
     /// Where `--timings` notes the end of reading and of building the model.
     pub timings: super::timings::Timings,
+    /// For `juris inventory`: keep each plan's or state's text, so its resources'
+    /// attributes are read one resource at a time while the inventory is written,
+    /// instead of all held as one tree ([`Loaded::listed`]).
+    pub listing: bool,
 }
 
 /// The built-in catalog extended with the user's catalog files.
@@ -146,6 +153,7 @@ impl InputOptions {
             source: source.clone(),
             limits: config.limits.with(&model.limits),
             timings: Default::default(),
+            listing: false,
         }
     }
 }
@@ -170,7 +178,6 @@ pub fn load_inputs(names: &[String], options: &InputOptions) -> Result<Loaded, F
     load_inputs_with(names, options, catalog(&options.catalogs)?, None)
 }
 
-/// [`load_inputs`] with the catalog already read.
 /// The first input's bytes when it is a regular file, read on a thread of its own while
 /// the policies compile: the time to first resource is then the longer of the two, not
 /// their sum. `None` for Terraform source, standard input, pipes and devices (which
@@ -207,6 +214,7 @@ pub fn load_inputs_with(
     let mut digests = Vec::new();
     let source_options = options.source.source_options();
     let mut roots: Vec<PathBuf> = Vec::new();
+    let mut listed = Vec::new();
     for name in names {
         let path = Path::new(name);
         if name != "-" && source::is_source(path) {
@@ -219,6 +227,10 @@ pub fn load_inputs_with(
                 digests.push((name.clone(), source::digest(&root)));
             }
             parts.push(source::load_dir(&root, &opts, &source_options)?);
+            if options.listing {
+                let count = parts.last().map_or(0, |p: &Inventory| p.resources.len());
+                listed.push((adapters::Listed::default(), count));
+            }
             options
                 .timings
                 .mark("read the Terraform source and built the model");
@@ -234,7 +246,14 @@ pub fn load_inputs_with(
         }
         // The input's text is released as soon as it is parsed, before the
         // inventory is built.
-        let mut inventory = adapters::load_owned(name, input, &opts)?;
+        let mut inventory = if options.listing {
+            let mut entries = adapters::load_listed(name, input, &opts)?;
+            let inventory = std::mem::take(&mut entries.inventory);
+            listed.push((entries, inventory.resources.len()));
+            inventory
+        } else {
+            adapters::load_owned(name, input, &opts)?
+        };
         declare(&mut inventory, name, &options.source, opts.max_bytes)?;
         options.timings.mark("parsed it and built the model");
         parts.push(inventory);
@@ -244,6 +263,7 @@ pub fn load_inputs_with(
         digests,
         // Only an audit record cites it, and it hashes the whole catalog.
         catalog_version: options.digests.then(|| catalog.version()),
+        listed,
     })
 }
 

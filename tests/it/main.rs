@@ -35,6 +35,7 @@ mod cli_config;
 mod cli_errors;
 mod cli_formats;
 mod cli_inputs_bounded;
+mod cli_inventory_streamed;
 mod cli_large_input;
 mod cli_limits;
 mod cli_seed;

@@ -260,13 +260,49 @@ fn inherit_tags(
     }
 }
 
-/// Builds the inventory of one checked document.
+/// A resource's `attributes` (its kept `after` keys in order, each tag map put back
+/// where its placeholder is) and `unknown_attributes` (the `after_unknown` leaves under
+/// kept keys), from its item once its tags are read.
+pub(crate) fn attributes(
+    after: Vec<(std::borrow::Cow<'static, str>, Value)>,
+    mut tag_maps: Vec<(&'static str, read::RawTags)>,
+    unknown: &read::Pointers,
+    keep: Keep<'_>,
+) -> (Value, Value) {
+    let mut attributes: Map<String, Value> = Map::new();
+    for (k, v) in after {
+        if !keep.projects(&k) {
+            continue;
+        }
+        // Tag maps were read apart; put each back where its placeholder is (a tag
+        // list is kept as written).
+        let v = match tag_maps.iter().position(|(t, _)| *t == k) {
+            Some(pos) if v.is_null() => tags::as_value(&tag_maps.swap_remove(pos).1),
+            _ => v,
+        };
+        attributes.insert(k.into_owned(), v);
+    }
+    let attributes = Value::Object(attributes);
+    let unknown_attributes = crate::model::unknown_tree_from_pointers(
+        unknown.iter().filter(|p: &&str| {
+            let top = p.trim_start_matches('/').split('/').next().unwrap_or("");
+            // Attribute names never contain `/` or `~`, so `top` needs no unescaping.
+            p.is_empty() || keep.projects(top)
+        }),
+        &attributes,
+    );
+    (attributes, unknown_attributes)
+}
+
+/// Builds the inventory of one checked document; `entries` gets each resource's
+/// [`read::RawItem::entry`], in the inventory's order.
 pub(crate) fn normalise(
     name: &str,
     doc: Checked,
     catalog: &Catalog,
     defaults: &IndexMap<String, String>,
     keep: Keep<'_>,
+    entries: &mut Vec<Option<read::EntryAt>>,
 ) -> Inventory {
     let config = Config::new(doc.config.as_ref(), &doc.variables);
     let mut nodes: Vec<Node<'_>> = doc
@@ -319,29 +355,9 @@ pub(crate) fn normalise(
         let family = node.family();
         let mut item = node.item;
         let tags = tags::tags(&mut item, family, &defaults, keep);
-        let mut attributes: Map<String, Value> = Map::new();
-        let mut tag_maps = item.tag_maps;
-        for (k, v) in item.after {
-            if !keep.projects(&k) {
-                continue;
-            }
-            // Tag maps were read apart; put each back where its placeholder is (a tag
-            // list is kept as written).
-            let v = match tag_maps.iter().position(|(t, _)| *t == k) {
-                Some(pos) if v.is_null() => tags::as_value(&tag_maps.swap_remove(pos).1),
-                _ => v,
-            };
-            attributes.insert(k.into_owned(), v);
-        }
-        let attributes = Value::Object(attributes);
-        let unknown_attributes = crate::model::unknown_tree_from_pointers(
-            item.unknown.iter().filter(|p: &&str| {
-                let top = p.trim_start_matches('/').split('/').next().unwrap_or("");
-                // Attribute names never contain `/` or `~`, so `top` needs no unescaping.
-                p.is_empty() || keep.projects(top)
-            }),
-            &attributes,
-        );
+        entries.push(item.entry);
+        let (attributes, unknown_attributes) =
+            attributes(item.after, item.tag_maps, &item.unknown, keep);
         let placed = Rc::unwrap_or_clone(placed);
         resources.push(Resource {
             address: item.address,

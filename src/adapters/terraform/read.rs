@@ -32,6 +32,9 @@ pub(crate) struct Keep<'p> {
     pub strings: &'p RefCell<Interner>,
     /// Told how far the parse has got, for inputs that can give read pages back.
     pub progress: Option<&'p Progress<'p>>,
+    /// The input's address and length, when each entry's place in it is noted (in
+    /// [`RawItem::entry`]) so the entry can be read again later ([`read_entry`]).
+    pub entries: Option<(usize, usize)>,
 }
 
 /// Gives the input's bytes back in large steps as the (forward-only) parse passes
@@ -180,6 +183,16 @@ impl Keep<'_> {
         }
     }
 
+    /// Where `key` starts in the input, when entries are noted and the key is the
+    /// input's own text (a key with escapes is a copy, and has no place).
+    fn offset_of(&self, key: &Key<'_>) -> Option<usize> {
+        let ((base, len), Cow::Borrowed(k)) = (self.entries?, &key.0) else {
+            return None;
+        };
+        let at = (k.as_ptr() as usize).checked_sub(base)?;
+        (at < len).then_some(at)
+    }
+
     fn intern(&self, s: &str) -> Rc<str> {
         self.strings.borrow_mut().get(s)
     }
@@ -227,6 +240,18 @@ pub(crate) struct RawItem {
     pub config_module: Rc<str>,
     pub config_address: Rc<str>,
     pub source: Rc<str>,
+    /// Where the entry is in the input, when [`Keep::entries`] asks.
+    pub entry: Option<EntryAt>,
+}
+
+/// Where an entry of the input is, to read it again ([`read_entry`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EntryAt {
+    /// The offset of its first key.
+    pub key: usize,
+    /// A resource change (its values are under `change`), or a state or planned-values
+    /// resource (under `values`).
+    pub change: bool,
 }
 
 /// JSON pointers in one buffer (most resources have a few; a `String` each would cost
@@ -621,6 +646,37 @@ pub(crate) fn planned_values(
     Ok(out)
 }
 
+/// Where the entry `at` starts in `bytes`: its `{`, before the first key's quote and any
+/// whitespace.
+pub(crate) fn entry_start(bytes: &[u8], at: EntryAt) -> usize {
+    let before = bytes.get(..at.key.saturating_sub(1)).unwrap_or_default();
+    before
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0)
+}
+
+/// The entry (a resource change, or a state or planned-values resource) at the start of
+/// `text`, read again as `keep` says: `juris inventory` reads every attribute of one
+/// resource at a time, while it writes the inventory. What follows the entry is not read.
+pub(crate) fn read_entry(
+    text: &[u8],
+    at: EntryAt,
+    keep: Keep<'_>,
+) -> Result<RawItem, serde_json::Error> {
+    let (origin, values_key) = match at.change {
+        true => (Origin::Change(0), "change"),
+        false => (Origin::None, "values"),
+    };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    ItemSeed {
+        keep,
+        origin,
+        values_key,
+    }
+    .deserialize(&mut de)
+}
+
 /// An object key, borrowed from the input when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
@@ -880,11 +936,19 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             config_module: empty.clone(),
             config_address: empty.clone(),
             source: empty,
+            entry: None,
         };
         let mut unknown = std::mem::take(&mut self.keep.strings.borrow_mut().unknown);
         let mut seen = Seen::default();
+        let mut first = true;
         while let Some(key) = map.next_key::<Key>()? {
             self.keep.at_key(&key);
+            if std::mem::take(&mut first) {
+                item.entry = self.keep.offset_of(&key).map(|key| EntryAt {
+                    key,
+                    change: self.values_key == "change",
+                });
+            }
             let (bit, field) = match key.0.as_ref() {
                 "address" => (0, "address"),
                 "mode" => (1, "mode"),
@@ -1778,6 +1842,7 @@ mod tests {
             extra: None,
             strings: &strings,
             progress: Some(&progress),
+            entries: None,
         };
         let doc = document(text.as_bytes(), keep).unwrap();
         let changes = doc.changes.unwrap();
@@ -1808,6 +1873,7 @@ mod tests {
             extra: None,
             strings: &strings,
             progress: None,
+            entries: None,
         };
         let text = r#"{"resource_changes": [{"address": "a.b", "change": {"after": {"tags": {"a/b": "x"}},
             "after_unknown": {"tags": {"a/b": false, "c~d": true}, "rule": [{"x": true}, false], "id": true}}}]}"#;
