@@ -149,7 +149,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     }
     let catalog = catalog?;
     // Everything before this is the fixed cost of a check: the time to first resource.
-    timings.mark("compiled the policies, read the catalog");
+    timings.mark("compiled the policies, read the catalog and the first input file");
     let input_options = input::InputOptions {
         attribute_keys: policy.program().attribute_keys(),
         digests: args.audit_record.is_some(),

@@ -306,7 +306,7 @@ fn timings_go_to_stderr_in_stage_order() {
     assert_eq!(timed.stdout, plain.stdout);
     assert!(!plain.stderr.contains("timings"), "{}", plain.dump());
     let stages = [
-        "compiled the policies, read the catalog",
+        "compiled the policies, read the catalog and the first input file",
         "read the input",
         "parsed it and built the model",
         "evaluated",

@@ -181,7 +181,8 @@ fn inconsistent(input: Input<'_>, raw: &RawItem, field: &str, message: String) -
 /// problem in, and an object listed twice (a deposed object shares its resource's
 /// address, so an object is its address and deposed key).
 fn refuse_incomplete(input: Input<'_>, items: &[RawItem]) -> Result<(), AdapterError> {
-    let mut first: FxHashMap<(&str, Option<&str>), &RawItem> = FxHashMap::default();
+    let mut first: FxHashMap<(&str, Option<&str>), &RawItem> =
+        FxHashMap::with_capacity_and_hasher(items.len(), Default::default());
     for raw in items {
         if let Some(field) = raw.missing {
             let (src, span, path) = input.at_nearest(&raw.origin.path(field));
