@@ -67,11 +67,10 @@
   (i64.or (i64.shl (i64.extend_i32_u (local.get $tag)) (i64.const 32))
           (i64.extend_i32_u (local.get $p))))
 
-(func $tag (param $v i64) (result i32)
-  (i32.wrap_i64 (i64.shr_u (local.get $v) (i64.const 32))))
-
-(func $pl (param $v i64) (result i32)
-  (i32.wrap_i64 (local.get $v)))
+;; A value's tag is `(i32.wrap_i64 (i64.shr_u v (i64.const 32)))` and its payload
+;; `(i32.wrap_i64 v)`, written out where they are used: wasmtime does not inline, and as
+;; calls these two were the module's most frequent (on 100,000 resources, writing them
+;; out took the engine from 3.8-4.4 s to 3.1 s end to end).
 
 (func $mk_bool (param $b i32) (result i64)
   (call $mk (i32.const %TAG_BOOL%) (local.get $b)))
@@ -83,7 +82,7 @@
   (call $mk (i32.const %TAG_INT%) (local.get $p)))
 
 (func $int_of (param $v i64) (result i64)
-  (i64.load (call $pl (local.get $v))))
+  (i64.load (i32.wrap_i64 (local.get $v))))
 
 (func $mk_str (param $h i32) (result i64)
   (call $mk (i32.const %TAG_STR%) (local.get $h)))
