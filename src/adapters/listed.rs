@@ -6,7 +6,6 @@
 #![forbid(unsafe_code)]
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -38,40 +37,30 @@ pub struct Listed {
 
 /// Reads one input for listing every attribute of every resource (`opts.projection`
 /// should be [`Projection::All`]; with another, the input is loaded as usual). A plan
-/// or state is read once for the model and kept in memory; anything else is loaded
-/// whole, as [`load_bytes`] does.
+/// or state is read once for the model and kept in memory for its entries; a juris
+/// inventory is read once, with every attribute, as [`load_bytes`] reads it.
 pub fn load_listed(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Listed, AdapterError> {
-    let needed = LoadOptions {
-        catalog: opts.catalog,
-        projection: Projection::Keys(BTreeSet::new()),
-        default_regions: opts.default_regions.clone(),
-        max_bytes: opts.max_bytes,
-        max_depth: opts.max_depth,
-    };
     let whole = |bytes: Vec<u8>| -> Result<Listed, AdapterError> {
         Ok(Listed {
             inventory: load_bytes(name, &bytes, opts)?,
-            entries: Vec::new(),
-            bytes: Vec::new(),
-            name: name.to_owned(),
+            ..Listed::default()
         })
     };
     if opts.projection != Projection::All {
         return whole(bytes);
     }
-    match prepare(name, &bytes, None, &needed, true)? {
+    match prepare(name, &bytes, None, opts, true)? {
         // Every entry has a place (an entry whose first key is written with escapes
         // has none, and the input is then read whole).
         Prepared::Terraform(doc) if doc.items.iter().all(|i| i.entry.is_some()) => {
-            let keys = needed.keys();
-            let strings = RefCell::default();
+            let (needed, strings) = (Some(Default::default()), RefCell::default());
             let mut entries = Vec::new();
             let inventory = terraform::normalise(
                 name,
                 *doc,
                 opts.catalog,
                 &opts.default_regions,
-                keep(&keys, &strings),
+                keep(&needed, &strings),
                 &mut entries,
             );
             Ok(Listed {
@@ -81,7 +70,12 @@ pub fn load_listed(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Lis
                 name: name.to_owned(),
             })
         }
-        _ => whole(bytes),
+        Prepared::Terraform(_) => whole(bytes),
+        // A juris inventory holds every attribute already.
+        Prepared::Inventory(inventory) => Ok(Listed {
+            inventory,
+            ..Listed::default()
+        }),
     }
 }
 

@@ -252,7 +252,8 @@ fn finish(name: &str, prepared: Prepared, opts: &LoadOptions) -> Inventory {
 }
 
 /// Reads and checks one input. With `note_entries`, each Terraform item records where
-/// its entry is ([`read::RawItem::entry`], offsets past any byte-order mark).
+/// its entry is ([`read::RawItem::entry`], offsets past any byte-order mark) and keeps
+/// no attribute beyond what the model needs.
 fn prepare(
     name: &str,
     bytes: &[u8],
@@ -281,7 +282,12 @@ fn prepare(
     // Offsets released are offsets into the source, before a byte-order mark is cut.
     let progress = release.map(|r| Progress::new(bytes, r));
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let keys = opts.keys();
+    // Noted entries are read again in full later ([`listed`]): their items keep only
+    // what location, tags and flows read. Any other document keeps the projection.
+    let keys = match note_entries {
+        true => Some(FxHashSet::default()),
+        false => opts.keys(),
+    };
     let strings = RefCell::default();
     let keep = Keep {
         progress: progress.as_ref(),

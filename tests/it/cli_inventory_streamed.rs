@@ -41,11 +41,12 @@ fn listed(dir: &str) -> Vec<String> {
 }
 
 #[test]
-fn every_plan_and_state_fixture_lists_as_the_tree_does() {
+fn every_plan_state_and_inventory_fixture_lists_as_the_tree_does() {
     let mut compared = 0;
     for file in listed("tests/fixtures/plans")
         .into_iter()
         .chain(listed("tests/fixtures/state"))
+        .chain(listed("tests/fixtures/inventory"))
         .chain(["examples/seed/plan.json".to_owned()])
     {
         let r = cli_support::run(&["inventory", "--no-source", &file]);
