@@ -306,10 +306,13 @@ fn evaluate_wasm(
             today: options.today,
         },
     )?;
-    let document = ModuleInput {
+    // Written straight from the model: building it as a `serde_json::Value` first took
+    // most of a second at 100,000 resources.
+    let today = crate::semantics::date::format(options.today);
+    let document = crate::model::Document {
         inventory,
-        today: crate::semantics::date::format(options.today),
-        fail_on: options.fail_on.as_str(),
+        resources: &inventory.resources,
+        run: Some((&today, options.fail_on.as_str())),
     };
     // wasmtime compiles the module to machine code while the input is written.
     let (module, input) = std::thread::scope(|s| {
@@ -334,35 +337,6 @@ fn evaluate_wasm(
         report.applied = policy.evaluate(inventory, options)?.applied;
     }
     Ok(report)
-}
-
-/// What the module reads: the inventory document with the run's `today` (in place of
-/// any the inventory fixes) and `fail_on`, written straight from the model: building
-/// it as a `serde_json::Value` first took most of a second at 100,000 resources.
-struct ModuleInput<'a> {
-    inventory: &'a crate::model::Inventory,
-    today: String,
-    fail_on: &'a str,
-}
-
-impl serde::Serialize for ModuleInput<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let inv = self.inventory;
-        let mut doc = s.serialize_struct("Inventory", 7)?;
-        doc.serialize_field("version", &inv.version)?;
-        doc.serialize_field("inputs", &inv.inputs)?;
-        doc.serialize_field("resources", &inv.resources)?;
-        if !inv.warnings.is_empty() {
-            doc.serialize_field("warnings", &inv.warnings)?;
-        }
-        if !inv.sources.is_empty() {
-            doc.serialize_field("sources", &inv.sources)?;
-        }
-        doc.serialize_field("today", &self.today)?;
-        doc.serialize_field("fail_on", self.fail_on)?;
-        doc.end()
-    }
 }
 
 /// `--format`: the library's [`report::Format`], named and described for clap.

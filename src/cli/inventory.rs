@@ -5,12 +5,12 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
+use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::{EXIT_PASS, Failure, input, output};
 use crate::adapters::{AdapterError, EntryReader, Listed};
-use crate::model::{Inventory, Resource};
+use crate::model::{Document, Resource};
 
 #[derive(Args, Debug)]
 pub struct InventoryArgs {
@@ -58,9 +58,12 @@ pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
     let failed = RefCell::new(None);
     let document = Document {
         inventory: &inventory,
-        resources: &resources,
-        readers: &readers,
-        failed: &failed,
+        resources: Resources {
+            resources: &resources,
+            readers: &readers,
+            failed: &failed,
+        },
+        run: None,
     };
     let written = output::write_json(args.output.as_deref(), &document);
     if let Some(e) = failed.into_inner() {
@@ -72,45 +75,15 @@ pub fn run(args: InventoryArgs) -> Result<u8, Failure> {
     Ok(EXIT_PASS)
 }
 
-/// The inventory document, written as `Inventory` serialises (the same fields, in the
-/// same order, skipped when `Inventory` skips them) with each resource's attributes
-/// read in full as it is written.
-struct Document<'a> {
-    /// Everything but the resources.
-    inventory: &'a Inventory,
+/// The resource list of the inventory document, each resource's attributes read in
+/// full just before it is written.
+struct Resources<'a> {
     resources: &'a RefCell<Vec<Resource>>,
     /// Per input, in order: its entries and how many resources it gave.
     readers: &'a [(EntryReader<'a>, usize)],
     /// Why reading an entry failed, when it did.
     failed: &'a RefCell<Option<AdapterError>>,
 }
-
-impl Serialize for Document<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let inv = self.inventory;
-        let mut doc = s.serialize_struct("Inventory", 6)?;
-        doc.serialize_field("version", &inv.version)?;
-        match &inv.today {
-            Some(today) => doc.serialize_field("today", today)?,
-            None => doc.skip_field("today")?,
-        }
-        doc.serialize_field("inputs", &inv.inputs)?;
-        doc.serialize_field("resources", &Resources(self))?;
-        if inv.warnings.is_empty() {
-            doc.skip_field("warnings")?;
-        } else {
-            doc.serialize_field("warnings", &inv.warnings)?;
-        }
-        if inv.sources.is_empty() {
-            doc.skip_field("sources")?;
-        } else {
-            doc.serialize_field("sources", &inv.sources)?;
-        }
-        doc.end()
-    }
-}
-
-struct Resources<'d, 'a>(&'d Document<'a>);
 
 /// What reading one resource's entry gave.
 type Read = Result<Option<(serde_json::Value, serde_json::Value)>, AdapterError>;
@@ -146,12 +119,11 @@ fn read_all(
     }
 }
 
-impl Serialize for Resources<'_, '_> {
+impl Serialize for Resources<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let doc = self.0;
-        let mut resources = doc.resources.borrow_mut();
+        let mut resources = self.resources.borrow_mut();
         let count = resources.len();
-        let readers = doc.readers;
+        let readers = self.readers;
         let mut seq = s.serialize_seq(Some(count))?;
         let mut write = |resource: &mut Resource, read: Read| -> Result<(), S::Error> {
             match read {
@@ -167,7 +139,7 @@ impl Serialize for Resources<'_, '_> {
                 }
                 Err(e) => {
                     let message = e.to_string();
-                    doc.failed.replace(Some(e));
+                    self.failed.replace(Some(e));
                     Err(S::Error::custom(message))
                 }
             }

@@ -453,9 +453,80 @@ fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
 }
 
+/// The inventory document with its resource list written by `resources`, and for a
+/// WebAssembly module's input the run's `today` (in place of the inventory's own) and
+/// `fail_on` (last). With `&inventory.resources` and no run it is, byte for byte, what
+/// [`Inventory`] serialises to; `juris inventory` passes a list that reads each
+/// resource's attributes as it is written. Serialise it with serde_json.
+pub struct Document<'a, R> {
+    /// Everything but the resource list is written from here.
+    pub inventory: &'a Inventory,
+    /// The resource list, e.g. `&inventory.resources`.
+    pub resources: R,
+    /// `today` (`YYYY-MM-DD`) and `fail_on` (`advisory`, `soft`, `hard`) of a run, for a
+    /// module's input.
+    pub run: Option<(&'a str, &'a str)>,
+}
+
+impl<R: Serialize> Serialize for Document<'_, R> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let inv = self.inventory;
+        let mut doc = s.serialize_struct("Inventory", 7)?;
+        doc.serialize_field("version", &inv.version)?;
+        match self.run.map(|(today, _)| today).or(inv.today.as_deref()) {
+            Some(today) => doc.serialize_field("today", today)?,
+            None => doc.skip_field("today")?,
+        }
+        doc.serialize_field("inputs", &inv.inputs)?;
+        doc.serialize_field("resources", &self.resources)?;
+        if inv.warnings.is_empty() {
+            doc.skip_field("warnings")?;
+        } else {
+            doc.serialize_field("warnings", &inv.warnings)?;
+        }
+        if inv.sources.is_empty() {
+            doc.skip_field("sources")?;
+        } else {
+            doc.serialize_field("sources", &inv.sources)?;
+        }
+        if let Some((_, fail_on)) = self.run {
+            doc.serialize_field("fail_on", fail_on)?;
+        }
+        doc.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_writes_what_the_inventory_serialises_to() {
+        let text = r#"{"version": 1, "today": "2026-01-02", "inputs": [{"name": "a", "kind": "inventory"}],
+            "resources": [], "warnings": [{"message": "m"}]}"#;
+        let mut inv: Inventory = serde_json::from_str(text).unwrap();
+        inv.sources.insert("s".into(), SourceRef::default());
+        for inv in [inv.clone(), Inventory::default()] {
+            let document = Document {
+                inventory: &inv,
+                resources: &inv.resources,
+                run: None,
+            };
+            assert_eq!(
+                serde_json::to_string_pretty(&document).unwrap(),
+                serde_json::to_string_pretty(&inv).unwrap()
+            );
+        }
+        let run = Document {
+            inventory: &inv,
+            resources: &inv.resources,
+            run: Some(("2030-01-01", "hard")),
+        };
+        let v: serde_json::Value = serde_json::to_value(&run).unwrap();
+        assert_eq!(v["today"], "2030-01-01");
+        assert_eq!(v["fail_on"], "hard");
+    }
 
     #[test]
     fn a_flow_names_the_resource_that_declares_it() {
