@@ -305,30 +305,50 @@ pub fn with_compiler_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     if ON_COMPILER_STACK.with(|c| c.get()) {
         return f();
     }
-    // The closure is parked where the caller can take it back if no thread starts.
-    let parked = std::sync::Mutex::new(Some(f));
-    let ran = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("juris-compiler".into())
-            .stack_size(COMPILER_STACK)
-            .spawn_scoped(scope, || {
-                ON_COMPILER_STACK.with(|c| c.set(true));
-                let f = parked.lock().ok().and_then(|mut p| p.take());
-                f.map(|f| f())
-            });
-        match spawned.map(|h| h.join()) {
-            Ok(Ok(v)) => v,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(_) => None,
-        }
+    let thread = std::thread::Builder::new()
+        .name("juris-compiler".into())
+        .stack_size(COMPILER_STACK);
+    std::thread::scope(|scope| {
+        beside(scope, thread, || {
+            // Where no thread could be started this is the caller's thread, and its
+            // stack is all there is: nested calls need not try again.
+            let was = ON_COMPILER_STACK.with(|c| c.replace(true));
+            let v = f();
+            ON_COMPILER_STACK.with(|c| c.set(was));
+            v
+        })()
+    })
+}
+
+/// Starts `f` on a thread `thread` makes inside `scope`, and gives back what joins it
+/// (resuming a panic of `f`). Where no thread can be started, `f` runs when joined
+/// instead, on the caller's thread: the closure is parked where the caller can take
+/// it back.
+pub fn beside<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    thread: std::thread::Builder,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> impl FnOnce() -> T + 'scope {
+    let parked = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
+    let theirs = parked.clone();
+    let spawned = thread.spawn_scoped(scope, move || {
+        let f = theirs.lock().ok().and_then(|mut p| p.take());
+        f.map(|f| f())
     });
-    match ran {
-        Some(v) => v,
-        // No thread to be had: the caller's stack is all there is.
-        None => match parked.into_inner().ok().flatten() {
-            Some(f) => f(),
-            None => unreachable!("the compiler closure either ran or is still parked"),
-        },
+    move || {
+        let ran = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        match ran {
+            Some(v) => v,
+            None => match parked.lock().ok().and_then(|mut p| p.take()) {
+                Some(f) => f(),
+                None => unreachable!("the closure either ran on its thread or is still parked"),
+            },
+        }
     }
 }
 

@@ -136,9 +136,9 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     // other, and together they are most of a small check's start-up.
     // So is the first input, when it is a file.
     let (policy, catalog, first) = std::thread::scope(|s| {
-        let catalog = super::beside(s, || input::catalog(&base.catalogs));
+        let catalog = super::beside(s, "catalog", || input::catalog(&base.catalogs));
         let (inputs, limit) = (&args.inputs, base.limits.input_bytes);
-        let first = super::beside(s, move || input::read_first(inputs, limit));
+        let first = super::beside(s, "read", move || input::read_first(inputs, limit));
         let policy = config::compile_policies(&args.policy, &config);
         (policy, catalog(), first())
     });
@@ -316,7 +316,9 @@ fn evaluate_wasm(
     };
     // wasmtime compiles the module to machine code while the input is written.
     let (module, input) = std::thread::scope(|s| {
-        let module = super::beside(s, || crate::wasm::WasmPolicy::load(&module, limits));
+        let module = super::beside(s, "wasm-compile", || {
+            crate::wasm::WasmPolicy::load(&module, limits)
+        });
         let input = serde_json::to_vec(&document);
         (module(), input)
     });

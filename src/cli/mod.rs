@@ -173,33 +173,14 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Starts `f` on a thread of the scope and gives back what joins it. Where no thread
-/// can be started, `f` runs when joined instead, on the caller's thread.
+/// `diag::beside` on an ordinary thread named `juris-NAME`.
 fn beside<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
     f: impl FnOnce() -> T + Send + 'scope,
 ) -> impl FnOnce() -> T + 'scope {
-    let parked = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
-    let theirs = parked.clone();
-    let thread = std::thread::Builder::new().spawn_scoped(scope, move || {
-        let f = theirs.lock().ok().and_then(|mut p| p.take());
-        f.map(|f| f())
-    });
-    move || {
-        let ran = match thread {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => None,
-        };
-        match ran {
-            Some(v) => v,
-            None => match parked.lock().ok().and_then(|mut p| p.take()) {
-                Some(f) => f(),
-                None => unreachable!("the closure either ran on its thread or is still parked"),
-            },
-        }
-    }
+    let thread = std::thread::Builder::new().name(format!("juris-{name}"));
+    crate::diag::beside(scope, thread, f)
 }
 
 /// Print warnings (unused bindings, unknown providers) to stderr.
