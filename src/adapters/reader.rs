@@ -104,9 +104,9 @@ fn read_file(file: File, size: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// The first `size` bytes of `file`, the second half read on a second thread. `None`
-/// when that is not possible: no thread could be started, or the file shrank while it
-/// was read (the caller then reads it again from the start, in one piece).
+/// The first `size` bytes of `file`, the second half read on a second thread (or after
+/// the first, where none can be started). `None` when the file shrank while it was
+/// read: the caller then reads it again from the start, in one piece.
 #[cfg(unix)]
 fn read_halves(file: &File, size: usize) -> Result<Option<Vec<u8>>, ReadError> {
     use std::os::unix::fs::FileExt;
@@ -114,24 +114,15 @@ fn read_halves(file: &File, size: usize) -> Result<Option<Vec<u8>>, ReadError> {
     let (front, back) = bytes.split_at_mut(size / 2);
     let middle = front.len() as u64;
     let (first, second) = std::thread::scope(|s| {
-        let second = std::thread::Builder::new()
-            .name("juris-read".into())
-            .spawn_scoped(s, || file.read_exact_at(back, middle));
-        let Ok(second) = second else {
-            return (Ok(()), None);
-        };
-        let first = file.read_exact_at(front, 0);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, Some(second))
+        let thread = std::thread::Builder::new().name("juris-read".into());
+        let second = crate::diag::beside(s, thread, || file.read_exact_at(back, middle));
+        (file.read_exact_at(front, 0), second())
     });
     let shrank = |e: &std::io::Error| e.kind() == std::io::ErrorKind::UnexpectedEof;
     match (first, second) {
-        (_, None) => Ok(None),
-        (Err(e), _) | (_, Some(Err(e))) if shrank(&e) => Ok(None),
-        (Err(e), _) | (_, Some(Err(e))) => Err(e.into()),
-        (Ok(()), Some(Ok(()))) => Ok(Some(bytes)),
+        (Ok(()), Ok(())) => Ok(Some(bytes)),
+        (Err(e), _) | (_, Err(e)) if shrank(&e) => Ok(None),
+        (Err(e), _) | (_, Err(e)) => Err(e.into()),
     }
 }
 

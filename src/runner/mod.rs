@@ -470,8 +470,8 @@ pub fn locate(report: &mut Report, inventory: &Inventory) {
 }
 
 /// Chunks below this many resources are not worth a thread (starting one costs about
-/// as much as evaluating a few dozen resources; a 1,000-resource plan is already
-/// evaluated on two cores in half the time).
+/// as much as evaluating a few dozen resources), so a 1,000-resource plan is spread
+/// over both cores.
 const PARALLEL_CHUNK: usize = 256;
 
 /// What one chunk of resources gave.
