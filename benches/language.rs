@@ -60,10 +60,32 @@ fn compile_100_rules(bencher: divan::Bencher) {
     });
 }
 
-/// Parse, check and lower the standard library and shipped rules alone.
+/// The standard library and shipped rules as `juris check` gets them without policies of
+/// its own: decoded from the prebuilt artifact (`prebuilt/`).
 #[divan::bench]
-fn compile_standard_library_and_rules(bencher: divan::Bencher) {
+fn standard_set_prebuilt(bencher: divan::Bencher) {
     bencher.bench(|| PolicySet::compile_standard(Vec::new()).is_ok());
+}
+
+/// The same set parsed, checked and lowered from source, as it is when the user adds a
+/// policy file (here an empty package): the cost the artifact saves.
+#[divan::bench]
+fn standard_set_from_source(bencher: divan::Bencher) {
+    bencher.bench(|| {
+        PolicySet::compile_standard(vec![SourceFile::new("empty.juris", "package acme\n")]).is_ok()
+    });
+}
+
+/// The built-in catalog as every run gets it: decoded from the prebuilt artifact.
+#[divan::bench]
+fn builtin_catalog_prebuilt(bencher: divan::Bencher) {
+    bencher.bench(juris::Catalog::builtin);
+}
+
+/// The built-in catalog read and checked from its TOML files.
+#[divan::bench]
+fn builtin_catalog_from_source(bencher: divan::Bencher) {
+    bencher.bench(juris::catalog::prebuilt::from_source);
 }
 
 fn resource(i: usize) -> Resource {

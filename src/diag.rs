@@ -155,7 +155,7 @@ impl SourceMap {
 }
 
 /// A human position in a source file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     /// The file's display name.
     pub file: String,

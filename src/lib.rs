@@ -76,6 +76,7 @@ pub mod catalog;
 pub mod diag;
 pub mod model;
 pub mod policy;
+mod prebuilt;
 pub mod report;
 pub mod rule;
 pub mod runner;

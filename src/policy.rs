@@ -12,6 +12,8 @@ use crate::model::Inventory;
 use crate::runner::{self, Report, RunError, RunOptions};
 use crate::syntax;
 
+pub mod prebuilt;
+
 /// A policy file shipped inside the binary, named by its path under `policies/`.
 macro_rules! shipped {
     ($path:literal) => {
@@ -172,12 +174,35 @@ impl PolicySet {
         Self::compile_exact(layered(shipped, files)?)
     }
 
-    /// Compile exactly these files, with nothing added.
+    /// Compile exactly these files, with nothing added. When they are the standard set
+    /// and nothing else, its prebuilt program is used instead ([`prebuilt`]): the same
+    /// program, without compiling it.
     pub fn compile_exact(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        crate::diag::with_compiler_stack(move || Self::compile_on_this_thread(files))
+        if prebuilt::is_standard(&files)
+            && let Some(program) = prebuilt::stored()
+        {
+            return Ok(Self::from_program(program, files));
+        }
+        crate::diag::with_compiler_stack(move || Self::from_source(files))
     }
 
-    fn compile_on_this_thread(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
+    /// A set from a program already lowered from `files`, which compiled without warnings.
+    fn from_program(program: Program, files: Vec<SourceFile>) -> PolicySet {
+        let mut sources = SourceMap::default();
+        for f in files {
+            sources.add(f);
+        }
+        let compiled = Compiled::new(&program);
+        PolicySet {
+            program,
+            compiled,
+            sources,
+            warnings: Diagnostics::new(),
+        }
+    }
+
+    /// Parse, check and lower `files` (on a thread with the compiler's stack).
+    fn from_source(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
         let mut sources = SourceMap::default();
         let mut diags = Diagnostics::new();
         let mut parsed = Vec::new();

@@ -145,3 +145,66 @@ pub struct Exception {
 fn ser_date<S: serde::Serializer>(d: &i32, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::semantics::date::format(*d))
 }
+
+/// [`RuleMeta`] and [`Exception`] as the prebuilt policy set stores them: every field,
+/// in order. Their own `Serialize` is the reports' (it leaves out absent fields and
+/// writes dates as text), which a compact encoding cannot read back.
+#[doc(hidden)]
+pub mod stored {
+    use super::{Enforcement, Exception, Position, RuleMeta, Severity};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "RuleMeta")]
+    pub struct Meta {
+        id: String,
+        name: String,
+        title: String,
+        severity: Severity,
+        enforcement: Enforcement,
+        undetermined_blocks: bool,
+        references: Vec<String>,
+        remediation: Option<String>,
+        description: Option<String>,
+        position: Position,
+        source: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "Exception")]
+    struct Stored {
+        name: String,
+        rule: String,
+        resources: Vec<String>,
+        reason: String,
+        approved_by: String,
+        expires: i32,
+        ticket: Option<String>,
+        position: Position,
+    }
+
+    struct Ref<'a>(&'a Exception);
+
+    impl Serialize for Ref<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            Stored::serialize(self.0, s)
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Owned(#[serde(with = "Stored")] Exception);
+
+    /// `#[serde(with = ...)]` for a `Vec<Exception>`.
+    pub mod exceptions {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &[Exception], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(Ref))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Exception>, D::Error> {
+            let v = Vec::<Owned>::deserialize(d)?;
+            Ok(v.into_iter().map(|o| o.0).collect())
+        }
+    }
+}

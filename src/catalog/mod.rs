@@ -9,6 +9,7 @@
 mod err;
 mod iso;
 mod load;
+pub mod prebuilt;
 
 pub use err::CatalogError;
 pub use iso::is_country;
@@ -60,7 +61,7 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// Regions, providers and operators, with where each fact came from.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Catalog {
     sources: IndexMap<String, SourceEntry>,
     providers: Vec<ProviderEntry>,
@@ -74,7 +75,7 @@ pub struct Catalog {
 }
 
 /// A cited source (`[sources.<id>]`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceEntry {
     /// The source's title.
     pub title: String,
@@ -92,7 +93,7 @@ pub struct SourceEntry {
 }
 
 /// A cloud behind one or more Terraform providers (`[[provider]]`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderEntry {
     /// Key of the region catalog (`aws`, `azure`, `google`, ...).
     pub family: String,
@@ -115,7 +116,7 @@ pub struct ProviderEntry {
 }
 
 /// A company that operates some regions in place of the provider (`[[operator]]`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OperatorEntry {
     /// The id regions name it by (`operator = "..."`).
     pub id: String,
@@ -135,7 +136,7 @@ pub struct OperatorEntry {
 
 /// A company with a hold over a provider's company or a region operator (one entry of
 /// `controllers = [...]`), stated relative to that holder.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Controller {
     /// The company's legal name.
     pub company: String,
@@ -246,7 +247,7 @@ impl Controller {
 }
 
 /// Providers that hold no cloud data (`hashicorp/random`, `null`, `time`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UtilityEntry {
     /// Registry addresses without host, lower case (`hashicorp/random`).
     pub sources: Vec<String>,
@@ -257,7 +258,7 @@ pub struct UtilityEntry {
 }
 
 /// The regions of one provider family.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Family {
     /// The family key (`aws`, `azure`, `google`, ...).
     pub name: String,
@@ -268,7 +269,7 @@ pub struct Family {
 }
 
 /// One region, multi-region or dual-region.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegionEntry {
     /// The provider's spelling (`eu-central-1`, `westeurope`, `US`, `NAM4`).
     pub code: String,
@@ -330,6 +331,11 @@ impl Family {
 impl Catalog {
     /// The catalog compiled into juris.
     pub fn builtin() -> Catalog {
+        prebuilt::stored().unwrap_or_else(Catalog::builtin_from_source)
+    }
+
+    /// [`Catalog::builtin`], read from the TOML files rather than the prebuilt artifact.
+    fn builtin_from_source() -> Catalog {
         let mut c = Catalog::default();
         for (origin, text) in BUILTIN {
             if let Err(e) = c.extend_from_toml(text, origin) {

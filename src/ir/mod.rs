@@ -28,10 +28,11 @@ pub type LabelId = u32;
 pub type Slot = u32;
 
 /// A checked, lowered policy set.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Program {
     pub functions: Vec<Function>,
     pub rules: Vec<Rule>,
+    #[serde(with = "crate::rule::stored::exceptions")]
     pub exceptions: Vec<Exception>,
     pub tests: Vec<Test>,
     /// Constant sets used with `in`, interned so membership is a hash lookup.
@@ -42,7 +43,7 @@ pub struct Program {
     pub labels: Vec<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// Qualified name, `package.name`.
     pub name: String,
@@ -53,8 +54,9 @@ pub struct Function {
     pub body: Expr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
+    #[serde(with = "crate::rule::stored::Meta")]
     pub meta: RuleMeta,
     pub frame: u32,
     /// Where and let clauses in order; slot 0 is the resource.
@@ -64,14 +66,14 @@ pub struct Rule {
     pub message: Option<Expr>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Clause {
     Where(Expr),
     Let(Slot, Expr),
 }
 
 /// A policy unit test (`juris test`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Test {
     pub name: String,
     pub input: TestInput,
@@ -84,7 +86,7 @@ pub struct Test {
     pub file: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TestInput {
     /// A fixture path relative to the test file, with its position for diagnostics.
     Path(String),
@@ -92,15 +94,16 @@ pub enum TestInput {
     Inline(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Expectation {
     pub rule: String,
     pub address: String,
     pub outcome: String,
 }
 
-/// An interned constant set.
-#[derive(Clone, Debug, Default)]
+/// An interned constant set. Stored as its members; the lookup tables are rebuilt.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Vec<ConstValue>", into = "Vec<ConstValue>")]
 pub struct ConstSet {
     /// Members in sorted order (as the set value prints).
     pub members: Vec<ConstValue>,
@@ -128,6 +131,18 @@ fn pack_short(s: &str) -> Option<u64> {
     Some(u64::from_le_bytes(word))
 }
 
+impl From<Vec<ConstValue>> for ConstSet {
+    fn from(members: Vec<ConstValue>) -> ConstSet {
+        ConstSet::new(members)
+    }
+}
+
+impl From<ConstSet> for Vec<ConstValue> {
+    fn from(set: ConstSet) -> Vec<ConstValue> {
+        set.members
+    }
+}
+
 impl ConstSet {
     pub fn new(members: Vec<ConstValue>) -> ConstSet {
         let mut set = ConstSet {
@@ -153,13 +168,13 @@ impl ConstSet {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub ty: Type,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CmpOp {
     Eq,
     Ne,
@@ -169,33 +184,33 @@ pub enum CmpOp {
     Ge,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SetOp {
     Union,
     Intersect,
     Minus,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ArithOp {
     Add,
     Sub,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Quant {
     All,
     Any,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Collect {
     List,
     Set,
 }
 
 /// Functions the runtime provides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Builtin {
     Lower,
     Upper,
@@ -221,13 +236,13 @@ pub enum Builtin {
     Join,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum InterpPart {
     Text(String),
     Expr(Expr),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum ExprKind {
     Const(ConstValue),
     Local(Slot),

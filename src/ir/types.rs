@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Type {
     Bool,
     Int,
@@ -24,7 +24,7 @@ pub enum Type {
 }
 
 /// The model's record types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Rec {
     Resource,
     Provider,
@@ -36,7 +36,7 @@ pub enum Rec {
 }
 
 /// A field of a model record, resolved at check time so evaluation never looks names up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Field {
     Address,
     Type,

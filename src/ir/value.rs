@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 /// A value known when the policy is compiled.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ConstValue {
     Null,
     Bool(bool),

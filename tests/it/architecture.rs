@@ -8,6 +8,8 @@ use std::path::Path;
 
 /// The layers, lowest first. A module may name modules of strictly lower layers.
 const LAYERS: &[&[&str]] = &[
+    // The envelope of the prebuilt artifacts, which the catalog and the policy set read.
+    &["prebuilt"],
     // Leaves: diagnostics, the semantics both engines share, the resource model and the
     // fact catalogs.
     &["diag", "semantics", "model", "catalog"],

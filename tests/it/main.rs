@@ -60,6 +60,7 @@ mod language_three_valued;
 mod lsp_incremental;
 mod lsp_server;
 mod model_schema;
+mod prebuilt;
 mod report_sarif;
 mod source_terraform;
 mod standard_policies;
