@@ -276,6 +276,22 @@ struct BadModuleOutput {
     reason: String,
 }
 
+/// From this many resources, `--engine wasm` evaluates the inventory's two halves in two
+/// instances at once (on a machine with two cores or more). Below it, the second
+/// instance and thread cost more than they save.
+const WASM_HALVES_FROM: usize = 4096;
+
+/// The slices of the inventory the module's instances evaluate, in inventory order.
+fn wasm_slices(resources: &[crate::model::Resource]) -> Vec<&[crate::model::Resource]> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if resources.len() >= WASM_HALVES_FROM && cores >= 2 {
+        let (a, b) = resources.split_at(resources.len() / 2);
+        vec![a, b]
+    } else {
+        vec![resources]
+    }
+}
+
 /// Run the policies through their compiled WebAssembly module, as an embedder would.
 fn evaluate_wasm(
     policy: &crate::PolicySet,
@@ -307,30 +323,55 @@ fn evaluate_wasm(
         },
     )?;
     // Written straight from the model: building it as a `serde_json::Value` first took
-    // most of a second at 100,000 resources.
+    // most of a second at 100,000 resources. A large inventory goes to two instances
+    // of the module, a half each, evaluated at once.
     let today = crate::semantics::date::format(options.today);
-    let document = crate::model::Document {
-        inventory,
-        resources: &inventory.resources,
-        run: Some((&today, options.fail_on.as_str())),
+    let slices = wasm_slices(&inventory.resources);
+    let write = |resources| {
+        serde_json::to_vec(&crate::model::Document {
+            inventory,
+            resources,
+            run: Some((&today, options.fail_on.as_str())),
+        })
+        .map_err(|e| BadModuleOutput {
+            reason: e.to_string(),
+        })
     };
     // wasmtime compiles the module to machine code while the input is written.
-    let (module, input) = std::thread::scope(|s| {
+    let (module, inputs) = std::thread::scope(|s| {
         let module = super::beside(s, "wasm-compile", || {
             crate::wasm::WasmPolicy::load(&module, limits)
         });
-        let input = serde_json::to_vec(&document);
-        (module(), input)
+        let inputs: Result<Vec<Vec<u8>>, BadModuleOutput> =
+            slices.iter().copied().map(write).collect();
+        (module(), inputs)
     });
-    let module = module?;
-    let input = input.map_err(|e| BadModuleOutput {
-        reason: e.to_string(),
+    let (module, inputs) = (module?, inputs?);
+    let outputs: Vec<Result<String, crate::wasm::WasmError>> = std::thread::scope(|s| {
+        let module = &module;
+        let rest: Vec<_> = inputs[1..]
+            .iter()
+            .map(|input| super::beside(s, "wasm-eval", move || module.evaluate(input)))
+            .collect();
+        let first = module.evaluate(&inputs[0]);
+        std::iter::once(first)
+            .chain(rest.into_iter().map(|joined| joined()))
+            .collect()
+    });
+    // The first slice's error wins, as the first resource's does in one evaluation.
+    let mut parts = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        let part: crate::runner::Report =
+            serde_json::from_str(&output?).map_err(|e| BadModuleOutput {
+                reason: e.to_string(),
+            })?;
+        parts.push(part);
+    }
+    let mut report = crate::runner::merge(parts).ok_or_else(|| BadModuleOutput {
+        reason: "the reports of the inventory's two halves disagree on the date, the \
+                 failing level, the rules or the exceptions"
+            .into(),
     })?;
-    let output = module.evaluate(&input)?;
-    let mut report: crate::runner::Report =
-        serde_json::from_str(&output).map_err(|e| BadModuleOutput {
-            reason: e.to_string(),
-        })?;
     crate::runner::locate(&mut report, inventory);
     if options.record_applied {
         // The module reports findings, not the resources each rule applied to: those

@@ -7,6 +7,9 @@
 #![forbid(unsafe_code)]
 
 mod err;
+mod merge;
+
+pub use merge::merge;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -315,23 +318,8 @@ pub fn run_with_progress(
         }
     }
     progress(total, total);
-    findings.sort_by(|a, b| {
-        (a.rule.as_str(), a.address.as_str(), a.input.as_deref()).cmp(&(
-            b.rule.as_str(),
-            b.address.as_str(),
-            b.input.as_deref(),
-        ))
-    });
-    for f in &findings {
-        match f.outcome {
-            FindingOutcome::Violation => summary.violations += 1,
-            FindingOutcome::Undetermined => summary.undetermined += 1,
-            FindingOutcome::Excepted => summary.excepted += 1,
-        }
-        if f.blocking {
-            summary.blocking += 1;
-        }
-    }
+    order_findings(&mut findings);
+    count_findings(&mut summary, &findings);
     let exceptions = program
         .exceptions
         .iter()
@@ -340,13 +328,7 @@ pub fn run_with_progress(
         .map(|(e, mut m)| {
             m.sort();
             m.dedup();
-            let state = if e.expires < options.today {
-                ExceptionState::Expired
-            } else if m.is_empty() {
-                ExceptionState::Stale
-            } else {
-                ExceptionState::Applied
-            };
+            let state = exception_state(e.expires < options.today, &m);
             ExceptionStatus {
                 name: e.name.clone(),
                 rule: e.rule.clone(),
@@ -359,15 +341,7 @@ pub fn run_with_progress(
             }
         })
         .collect::<Vec<_>>();
-    summary.expired_exceptions = exceptions
-        .iter()
-        .filter(|e| e.state == ExceptionState::Expired)
-        .count();
-    summary.stale_exceptions = exceptions
-        .iter()
-        .filter(|e| e.state == ExceptionState::Stale)
-        .count();
-    summary.failed = summary.blocking > 0;
+    count_exceptions(&mut summary, &exceptions);
     let mut report = Report {
         version: REPORT_VERSION,
         today: crate::semantics::date::format(options.today),
@@ -401,6 +375,52 @@ fn applied_by_rule(
         .collect();
     out.sort_by(|a, b| a.rule.cmp(&b.rule));
     out
+}
+
+/// Findings in report order: by rule, then address, then input. A stable sort.
+fn order_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.rule.as_str(), a.address.as_str(), a.input.as_deref()).cmp(&(
+            b.rule.as_str(),
+            b.address.as_str(),
+            b.input.as_deref(),
+        ))
+    });
+}
+
+/// The summary's counts of findings by outcome, and of blocking ones.
+fn count_findings(summary: &mut Summary, findings: &[Finding]) {
+    summary.violations = 0;
+    summary.undetermined = 0;
+    summary.excepted = 0;
+    summary.blocking = 0;
+    for f in findings {
+        match f.outcome {
+            FindingOutcome::Violation => summary.violations += 1,
+            FindingOutcome::Undetermined => summary.undetermined += 1,
+            FindingOutcome::Excepted => summary.excepted += 1,
+        }
+        summary.blocking += usize::from(f.blocking);
+    }
+}
+
+/// What became of an exception: expired, or else applied when it matched a finding.
+fn exception_state(expired: bool, matched: &[String]) -> ExceptionState {
+    if expired {
+        ExceptionState::Expired
+    } else if matched.is_empty() {
+        ExceptionState::Stale
+    } else {
+        ExceptionState::Applied
+    }
+}
+
+/// The summary's counts of expired and stale exceptions, and whether the run fails.
+fn count_exceptions(summary: &mut Summary, exceptions: &[ExceptionStatus]) {
+    let count = |state| exceptions.iter().filter(|e| e.state == state).count();
+    summary.expired_exceptions = count(ExceptionState::Expired);
+    summary.stale_exceptions = count(ExceptionState::Stale);
+    summary.failed = summary.blocking > 0;
 }
 
 /// Points each finding at the source that declares its resource and, for a finding

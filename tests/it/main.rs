@@ -66,6 +66,7 @@ mod source_terraform;
 mod standard_policies;
 mod unknown_attributes;
 mod wasm_differential;
+mod wasm_halves;
 mod wasm_module;
 mod wasm_node;
 mod wasm_standard;
