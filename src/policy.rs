@@ -12,6 +12,8 @@ use crate::model::Inventory;
 use crate::runner::{self, Report, RunError, RunOptions};
 use crate::syntax;
 
+// Public for the artifact's tests and benchmarks only.
+#[doc(hidden)]
 pub mod prebuilt;
 
 /// A policy file shipped inside the binary, named by its path under `policies/`.

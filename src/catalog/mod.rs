@@ -9,6 +9,8 @@
 mod err;
 mod iso;
 mod load;
+// Public for the artifact's tests and benchmarks only.
+#[doc(hidden)]
 pub mod prebuilt;
 
 pub use err::CatalogError;
