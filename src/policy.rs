@@ -59,6 +59,13 @@ pub fn standard_rule_sources() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The standard library and the shipped rules, in the order they compile.
+pub fn standard_sources() -> Vec<SourceFile> {
+    let mut files = stdlib_sources();
+    files.extend(standard_rule_sources());
+    files
+}
+
 /// The shipped files and the user's. The `juris` package and everything under it are
 /// the standard library's: a user file may not declare one (it would silently replace
 /// or extend shipped rules), unless it is a shipped file itself, byte for byte (juris's
@@ -171,9 +178,7 @@ impl PolicySet {
 
     /// Compile the standard library, the shipped rules and the given files.
     pub fn compile_standard(files: Vec<SourceFile>) -> Result<PolicySet, Diagnostics> {
-        let mut shipped = stdlib_sources();
-        shipped.extend(standard_rule_sources());
-        Self::compile_exact(layered(shipped, files)?)
+        Self::compile_exact(layered(standard_sources(), files)?)
     }
 
     /// Compile exactly these files, with nothing added. When they are the standard set

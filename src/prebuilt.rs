@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 /// What an artifact holds and what it was made from.
 #[derive(serde::Serialize, serde::Deserialize, PartialEq, Eq, Debug)]
 struct Header {
-    /// `juris/<kind>`, so one artifact is never read as another.
+    /// What it holds, so one artifact is never read as another.
     kind: String,
     /// The digest of the inputs (`build.rs`).
     digest: String,
@@ -28,7 +28,7 @@ struct Header {
 /// left out by `skip_serializing_if`).
 pub fn encode<T: Serialize>(kind: &str, digest: &str, value: &T) -> Result<Vec<u8>, String> {
     let header = Header {
-        kind: format!("juris/{kind}"),
+        kind: kind.to_owned(),
         digest: digest.to_owned(),
     };
     let mut out = postcard::to_allocvec(&header).map_err(|e| e.to_string())?;
@@ -40,7 +40,7 @@ pub fn encode<T: Serialize>(kind: &str, digest: &str, value: &T) -> Result<Vec<u
 /// this digest.
 pub fn decode<T: DeserializeOwned>(kind: &str, digest: &str, bytes: &[u8]) -> Option<T> {
     let (header, rest) = postcard::take_from_bytes::<Header>(bytes).ok()?;
-    if header.kind.strip_prefix("juris/") != Some(kind) || header.digest != digest {
+    if header.kind != kind || header.digest != digest {
         return None;
     }
     match postcard::take_from_bytes::<T>(rest) {

@@ -333,20 +333,7 @@ impl Family {
 impl Catalog {
     /// The catalog compiled into juris.
     pub fn builtin() -> Catalog {
-        prebuilt::stored().unwrap_or_else(Catalog::builtin_from_source)
-    }
-
-    /// [`Catalog::builtin`], read from the TOML files rather than the prebuilt artifact.
-    fn builtin_from_source() -> Catalog {
-        let mut c = Catalog::default();
-        for (origin, text) in BUILTIN {
-            if let Err(e) = c.extend_from_toml(text, origin) {
-                // The built-in files are checked by `tests/it/catalog_builtin.rs`; reaching this
-                // means the binary was built from data that never passed its tests.
-                panic!("built-in catalog file {origin} is invalid: {e}");
-            }
-        }
-        c
+        prebuilt::stored().unwrap_or_else(prebuilt::from_source)
     }
 
     /// An empty catalog, for tests and embedders that bring all their own data.

@@ -24,22 +24,15 @@ static EMBEDDED: &[u8] = include_bytes!("../../prebuilt/standard-policies.bin");
 /// Where the artifact is stored, from the project root.
 pub const PATH: &str = "prebuilt/standard-policies.bin";
 
-/// The shipped files, in the order [`super::PolicySet::compile_standard`] gives them.
-fn shipped() -> Vec<SourceFile> {
-    let mut files = super::stdlib_sources();
-    files.extend(super::standard_rule_sources());
-    files
-}
-
-/// Whether `files` are the standard set and nothing else: the same names and texts in
-/// the same order.
+/// Whether `files` are the standard set and nothing else ([`super::standard_sources`]):
+/// the same names and texts in the same order.
 pub(super) fn is_standard(files: &[SourceFile]) -> bool {
-    let shipped = shipped();
-    files.len() == shipped.len()
+    let shipped = super::STDLIB.iter().chain(super::STANDARD_RULES);
+    files.len() == super::STDLIB.len() + super::STANDARD_RULES.len()
         && files
             .iter()
-            .zip(&shipped)
-            .all(|(a, b)| a.name == b.name && a.text == b.text)
+            .zip(shipped)
+            .all(|(f, (name, text))| f.name == *name && &*f.text == *text)
 }
 
 /// The stored program, when the embedded artifact was made from the sources and the
@@ -52,8 +45,10 @@ pub fn stored() -> Option<Program> {
 /// stored artifact. The standard set must compile without warnings, since the stored
 /// program carries none.
 pub fn build() -> Result<Vec<u8>, String> {
-    let set = crate::diag::with_compiler_stack(|| super::PolicySet::from_source(shipped()))
-        .map_err(|d| format!("the standard policies do not compile: {d:?}"))?;
+    let set = crate::diag::with_compiler_stack(|| {
+        super::PolicySet::from_source(super::standard_sources())
+    })
+    .map_err(|d| format!("the standard policies do not compile: {d:?}"))?;
     if !set.warnings().is_empty() {
         return Err(format!(
             "the standard policies compile with warnings: {:?}",

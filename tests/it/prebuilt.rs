@@ -67,8 +67,7 @@ fn the_stored_standard_set_is_the_compiled_one() {
     let Some(stored) = juris::policy::prebuilt::stored() else {
         panic!("the embedded standard policy set does not decode");
     };
-    let mut files = juris::policy::stdlib_sources();
-    files.extend(juris::policy::standard_rule_sources());
+    let mut files = juris::policy::standard_sources();
     // One file more than the standard set: compiled from source, never from the artifact.
     files.push(SourceFile::new("empty.juris", "package acme.empty\n"));
     let compiled = PolicySet::compile_exact(files).expect("compiles");
